@@ -89,6 +89,8 @@ IDT_API const idt_evidence *idt_result_evidence(const idt_result *r, size_t i);
 /* Distinct substances, in order of first evidence: kb entity indices. */
 IDT_API size_t idt_result_substance_count(const idt_result *r);
 IDT_API uint32_t idt_result_substance(const idt_result *r, size_t i);
+/* Invalid UTF-8 bytes found in the record's fields (each replaced; the scan went on). */
+IDT_API size_t idt_result_invalid_utf8(const idt_result *r);
 /* Categories: a bit set of IDT_CAT_* values. */
 IDT_API unsigned idt_result_categories(const idt_result *r);
 

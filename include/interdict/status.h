@@ -59,6 +59,14 @@ IDT_API const char *idt_status_name(idt_status s);
 /* A short English description of a status ("malformed input"); never NULL. */
 IDT_API const char *idt_status_str(idt_status s);
 
+/*
+ * Appends s[0..n) as a JSON string literal (quotes included; control characters escaped;
+ * invalid UTF-8 bytes become U+FFFD) to the growable buffer *buf of *len bytes in use and *cap
+ * allocated (realloc'ed as needed; the caller frees *buf).  For programs writing JSON.
+ */
+IDT_API idt_status idt_json_append_str(char **buf, size_t *len, size_t *cap, const char *s,
+				       size_t n);
+
 /* The library version, "MAJOR.MINOR.PATCH". */
 IDT_API const char *idt_version(void);
 

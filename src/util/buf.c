@@ -127,3 +127,14 @@ void idt__buf_free(idt_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+IDT_API idt_status idt_json_append_str(char **buf, size_t *len, size_t *cap, const char *s,
+                                       size_t n)
+{
+	idt_buf b = {*buf, *len, *cap, 0};
+	idt_status st = idt__buf_json_str(&b, s, n);
+	*buf = b.data;
+	*len = b.len;
+	*cap = b.cap;
+	return st;
+}

@@ -9,19 +9,19 @@
 static const struct {
 	const char *name, *str;
 } status_text[] = {
-	{"IDT_OK", "success"},
-	{"IDT_ENOMEM", "out of memory"},
-	{"IDT_EINVAL", "invalid argument"},
-	{"IDT_EIO", "input/output error"},
-	{"IDT_EPARSE", "malformed input"},
-	{"IDT_ELIMIT", "size limit reached"},
-	{"IDT_EPATTERN", "pattern could not be compiled"},
-	{"IDT_ESTORE", "storage error"},
-	{"IDT_STOPPED", "stopped by callback"},
-	{"IDT_END", "end of input"},
-	{"IDT_ENOTFOUND", "not found"},
-	{"IDT_EDENIED", "permission denied"},
-	{"IDT_ECONFLICT", "conflict"},
+    {"IDT_OK", "success"},
+    {"IDT_ENOMEM", "out of memory"},
+    {"IDT_EINVAL", "invalid argument"},
+    {"IDT_EIO", "input/output error"},
+    {"IDT_EPARSE", "malformed input"},
+    {"IDT_ELIMIT", "size limit reached"},
+    {"IDT_EPATTERN", "pattern could not be compiled"},
+    {"IDT_ESTORE", "storage error"},
+    {"IDT_STOPPED", "stopped by callback"},
+    {"IDT_END", "end of input"},
+    {"IDT_ENOTFOUND", "not found"},
+    {"IDT_EDENIED", "permission denied"},
+    {"IDT_ECONFLICT", "conflict"},
 };
 
 IDT_API const char *idt_status_name(idt_status s)
@@ -42,7 +42,7 @@ IDT_API const char *idt_version(void)
 }
 
 idt_status idt__err(idt_error *err, idt_status code, const char *msg, const char *where,
-		    uint64_t line, uint64_t offset)
+                    uint64_t line, uint64_t offset)
 {
 	if (err) {
 		err->code = code;

@@ -36,7 +36,7 @@ void idt__buf_free(idt_buf *b);
 
 /* Fills err (if non-NULL) and returns code. */
 idt_status idt__err(idt_error *err, idt_status code, const char *msg, const char *where,
-		    uint64_t line, uint64_t offset);
+                    uint64_t line, uint64_t offset);
 
 /* malloc'ed copy of s[0..n) with a NUL; NULL on failure. */
 char *idt__strndup(const char *s, size_t n);

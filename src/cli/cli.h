@@ -1,0 +1,55 @@
+/*
+ * cli.h - what the `interdict` program's commands share: the command table entry type, option
+ * parsing helpers and message output.  Each command lives in its own cmd_*.c and uses only the
+ * public API in <interdict.h>.
+ */
+#ifndef IDT_CLI_H
+#define IDT_CLI_H
+
+#include <stdio.h>
+#include <interdict.h>
+
+/* Exit codes of every command (documented in docs/cli.md and `interdict --help`). */
+enum {
+	IDT_EXIT_OK = 0, /* success; for scan: input read, nothing flagged or flags not asked */
+	IDT_EXIT_FLAGGED = 1, /* scan --fail-on-flag: at least one record was flagged */
+	IDT_EXIT_USAGE = 2,   /* bad command line */
+	IDT_EXIT_INPUT = 3,   /* some input was malformed (reported and skipped; the rest done) */
+	IDT_EXIT_FAILURE = 4  /* could not run: unreadable file, knowledge base error, no memory */
+};
+
+typedef struct idt_cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} idt_cli_command;
+
+int idt_cmd_scan(int argc, char **argv);
+int idt_cmd_kb(int argc, char **argv);
+int idt_cmd_serve(int argc, char **argv);
+int idt_cmd_admin(int argc, char **argv);
+
+/* Prints "interdict: " + message to standard error. */
+void idt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Loads the bundled knowledge base (or, with kb_dir, the files there instead) plus every
+ * --kb-extra path.  Prints problems; NULL if nothing usable could be loaded. */
+idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_dir);
+
+/* The default cache directory ($XDG_CACHE_HOME/interdict or ~/.cache/interdict) into buf;
+ * NULL if neither variable is set. */
+const char *idt_cli_cache_dir(char *buf, size_t n);
+
+/* A growable string for output (the program's own; the library's is internal). */
+typedef struct idt_sb {
+	char *p;
+	size_t len, cap;
+} idt_sb;
+
+int idt_sb_put(idt_sb *b, const char *s, size_t n); /* 0, or -1 out of memory */
+int idt_sb_puts(idt_sb *b, const char *s);
+int idt_sb_printf(idt_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int idt_sb_json(idt_sb *b, const char *s, size_t n); /* a JSON string literal */
+void idt_sb_free(idt_sb *b);
+
+#endif

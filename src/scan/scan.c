@@ -1,0 +1,368 @@
+/*
+ * scan.c - scanning one record: each field is normalised, the folded text is matched against
+ * the compiled database, raw matches are checked (token boundaries, letter repetition, CAS
+ * form in the original), nested matches are resolved to the most specific term, spans are
+ * mapped back to the original bytes, and the structured signals of the original text are
+ * added.  score.c then turns the evidence into a verdict.
+ *
+ * Boundaries: a term whose first (last) character is a letter or digit of a script written
+ * with spaces must not continue a word on that side ("meth" does not match in "method"); a
+ * term that starts or ends in a script written without spaces (Chinese, Japanese, Thai) or
+ * with a symbol (emoji) matches anywhere.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "scan_int.h"
+
+#define MAX_PER_PATTERN 4   /* evidence kept per pattern and field; more occurrences add nothing */
+#define MAX_EVIDENCE    512 /* evidence kept per record */
+
+/* ----- raw matches -----------------------------------------------------------------------------
+ */
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                    void *ctx)
+{
+	IDT_UNUSED(from);
+	IDT_UNUSED(flags);
+	idt_scratch *s = ctx;
+	if (s->nhits == s->caphits) {
+		if (s->caphits >= SCAN_MAX_HITS) {
+			s->overflow = 1;
+			return 1; /* stop: the record is a pathological repetition */
+		}
+		size_t ncap = s->caphits ? s->caphits * 2 : 256;
+		scan_hit *p = realloc(s->hits, ncap * sizeof *p);
+		if (!p) {
+			s->overflow = 1;
+			return 1;
+		}
+		s->hits = p;
+		s->caphits = ncap;
+	}
+	const scan_pattern *pt = &s->sc->pats[id];
+	scan_hit *h = &s->hits[s->nhits++];
+	h->pat = id;
+	h->field = s->cur_field;
+	h->end = (size_t)to;
+	h->start = (size_t)to - pt->len;
+	h->dropped = 0;
+	return 0;
+}
+
+/* Script of the character that ends just before folded offset pos (pos > 0). */
+static int script_before(const char *t, size_t pos)
+{
+	size_t i = pos - 1;
+	while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80) i--;
+	uint32_t cp;
+	if (!idt__utf8_decode((const unsigned char *)t + i, pos - i, &cp)) return SCRIPT_SYMBOL;
+	return idt__script_of(cp);
+}
+
+static int script_at(const char *t, size_t len, size_t pos)
+{
+	uint32_t cp;
+	if (!idt__utf8_decode((const unsigned char *)t + pos, len - pos, &cp)) return SCRIPT_SYMBOL;
+	return idt__script_of(cp);
+}
+
+static int boundary_ok(const scan_pattern *pt, const char *t, size_t len, size_t start, size_t end)
+{
+	if (start > 0 && pt->first_script == SCRIPT_WORD && script_before(t, start) == SCRIPT_WORD)
+		return 0;
+	if (end < len && pt->last_script == SCRIPT_WORD && script_at(t, len, end) == SCRIPT_WORD)
+		return 0;
+	return 1;
+}
+
+/* The text must repeat each letter at least as often as the term does ("weed" needs "ee"). */
+static int runs_ok(const scan_pattern *pt, const idt_norm *norm, size_t start)
+{
+	if (!pt->need_runs) return 1;
+	for (size_t i = 0; i < pt->len; i++)
+		if (pt->runs[i] > 1 && idt_norm_run(norm, start + i) < pt->runs[i]) return 0;
+	return 1;
+}
+
+/* A CAS term must be written as a CAS number in the original: digits and hyphens only. */
+static int cas_form_ok(const idt_scanner *sc, const scan_pattern *pt, const char *orig, size_t os,
+                       size_t oe)
+{
+	const scan_ref *r = &sc->refs[pt->ref0];
+	if (r->is_phrase || idt_kb_term(sc->kb, r->index)->kind != IDT_TERM_CAS) return 1;
+	int hyphens = 0;
+	for (size_t i = os; i < oe; i++) {
+		if (orig[i] == '-')
+			hyphens++;
+		else if (orig[i] < '0' || orig[i] > '9')
+			return 0;
+	}
+	return hyphens == 2;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const scan_hit *x = a, *y = b;
+	if (x->field != y->field) return x->field < y->field ? -1 : 1;
+	if (x->start != y->start) return x->start < y->start ? -1 : 1;
+	if (x->end != y->end) return x->end > y->end ? -1 : 1; /* longer first */
+	return x->pat < y->pat ? -1 : x->pat > y->pat;
+}
+
+static int pattern_is_phrase(const idt_scanner *sc, uint32_t pat)
+{
+	return sc->refs[sc->pats[pat].ref0].is_phrase;
+}
+
+/* Drops every hit strictly inside another hit of the same family (terms or phrases) in the
+ * same field: "crack cocaine" wins over the "cocaine" inside it. */
+static void resolve_nested(const idt_scanner *sc, scan_hit *h, size_t n)
+{
+	for (int phrase = 0; phrase < 2; phrase++) {
+		size_t cover_end = 0, cover_start = 0;
+		uint32_t cover_field = UINT32_MAX;
+		for (size_t i = 0; i < n; i++) {
+			if (h[i].dropped || pattern_is_phrase(sc, h[i].pat) != phrase) continue;
+			if (h[i].field == cover_field && h[i].end <= cover_end &&
+			    !(h[i].start == cover_start && h[i].end == cover_end)) {
+				h[i].dropped = 1;
+				continue;
+			}
+			if (h[i].field != cover_field || h[i].end > cover_end) {
+				cover_field = h[i].field;
+				cover_start = h[i].start;
+				cover_end = h[i].end;
+			}
+		}
+	}
+}
+
+/* ----- results ---------------------------------------------------------------------------------
+ */
+
+idt_status idt__result_add_evidence(idt_result *r, const idt_evidence *e)
+{
+	if (r->nev == r->capev) {
+		size_t ncap = r->capev ? r->capev * 2 : 16;
+		idt_evidence *p = realloc(r->ev, ncap * sizeof *p);
+		if (!p) return IDT_ENOMEM;
+		r->ev = p;
+		r->capev = ncap;
+	}
+	r->ev[r->nev++] = *e;
+	return IDT_OK;
+}
+
+void idt__result_clear(idt_result *r)
+{
+	for (size_t i = 0; i < r->nreasons; i++) free(r->reasons[i]);
+	r->nev = r->nsubs = r->nreasons = 0;
+	r->score = 0;
+	r->flagged = 0;
+	r->categories = 0;
+	r->invalid_utf8 = 0;
+}
+
+typedef struct sig_ctx {
+	idt_result *r;
+	uint32_t field;
+	idt_status st;
+} sig_ctx;
+
+static int on_signal(void *ctx, const idt_signal *sig)
+{
+	sig_ctx *c = ctx;
+	if (c->r->nev >= MAX_EVIDENCE) return 1;
+	idt_evidence e = {0};
+	e.kind = IDT_EV_SIGNAL;
+	e.field = c->field;
+	e.start = sig->start;
+	e.end = sig->end;
+	e.signal = *sig;
+	c->st = idt__result_add_evidence(c->r, &e);
+	return c->st != IDT_OK;
+}
+
+/* Turns the kept hits of one field into evidence. */
+static idt_status hits_to_evidence(const idt_scanner *sc, idt_scratch *s, idt_result *r,
+                                   size_t from)
+{
+	for (size_t i = from; i < s->nhits; i++) {
+		scan_hit *h = &s->hits[i];
+		if (h->dropped) continue;
+		/* Bound repeated occurrences of one pattern (counts reset below). */
+		if (s->pat_count[h->pat] >= MAX_PER_PATTERN) continue;
+		s->pat_count[h->pat]++;
+		if (r->nev >= MAX_EVIDENCE) break;
+		const scan_pattern *pt = &sc->pats[h->pat];
+		for (uint32_t k = 0; k < pt->nrefs && r->nev < MAX_EVIDENCE; k++) {
+			const scan_ref *ref = &sc->refs[pt->ref0 + k];
+			idt_evidence e = {0};
+			e.field = h->field;
+			e.start = h->ostart;
+			e.end = h->oend;
+			if (!ref->is_phrase) {
+				e.kind = IDT_EV_SUBSTANCE;
+				e.term = ref->index;
+				e.substance = idt_kb_term(sc->kb, ref->index)->substance;
+			} else {
+				const idt_phrase *ph = idt_kb_phrase(sc->kb, ref->index);
+				e.kind = IDT_EV_SIGNAL;
+				e.signal.type = (idt_signal_type)ph->signal;
+				e.signal.start = h->ostart;
+				e.signal.end = h->oend;
+				snprintf(e.signal.value, sizeof e.signal.value, "%s", ph->text);
+			}
+			idt_status st = idt__result_add_evidence(r, &e);
+			if (st) return st;
+		}
+	}
+	for (size_t i = from; i < s->nhits; i++) s->pat_count[s->hits[i].pat] = 0;
+	return IDT_OK;
+}
+
+/* Drops structured CAS signals that are a knowledge-base CAS term already. */
+static void drop_known_cas(idt_result *r, size_t from)
+{
+	size_t w = from;
+	for (size_t i = from; i < r->nev; i++) {
+		idt_evidence *e = &r->ev[i];
+		int dup = 0;
+		if (e->kind == IDT_EV_SIGNAL && e->signal.type == IDT_SIG_CAS)
+			for (size_t j = from; j < r->nev && !dup; j++)
+				dup = r->ev[j].kind == IDT_EV_SUBSTANCE &&
+				      r->ev[j].field == e->field && r->ev[j].start <= e->start &&
+				      r->ev[j].end >= e->end;
+		if (!dup) r->ev[w++] = *e;
+	}
+	r->nev = w;
+}
+
+static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_field *f,
+                             uint32_t field, idt_result *r)
+{
+	idt_status st = idt_normalize(sc->folder, f->text, f->len, s->norm);
+	if (st) return st;
+	size_t bad_first;
+	r->invalid_utf8 += idt_norm_invalid(s->norm, &bad_first);
+	size_t flen;
+	const char *ft = idt_norm_text(s->norm, &flen);
+	size_t from = s->nhits;
+	s->cur_field = field;
+	if (sc->db && flen) {
+		hs_error_t e = hs_scan(sc->db, ft, (unsigned)flen, 0, s->hs, on_match, s);
+		if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED) return IDT_ENOMEM;
+	}
+	/* Check each raw match, then resolve nesting and map to the original. */
+	size_t w = from;
+	for (size_t i = from; i < s->nhits; i++) {
+		scan_hit h = s->hits[i];
+		const scan_pattern *pt = &sc->pats[h.pat];
+		if (!boundary_ok(pt, ft, flen, h.start, h.end) || !runs_ok(pt, s->norm, h.start))
+			continue;
+		idt_norm_span(s->norm, h.start, h.end, &h.ostart, &h.oend);
+		if (sc->has_cas_terms && !cas_form_ok(sc, pt, f->text, h.ostart, h.oend)) continue;
+		s->hits[w++] = h;
+	}
+	s->nhits = w;
+	qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
+	resolve_nested(sc, s->hits + from, s->nhits - from);
+	size_t ev_from = r->nev;
+	st = hits_to_evidence(sc, s, r, from);
+	if (st) return st;
+	sig_ctx c = {r, field, IDT_OK};
+	st = idt_signals_extract(f->text, f->len, on_signal, &c);
+	if (c.st) return c.st;
+	if (st && st != IDT_STOPPED) return st;
+	drop_known_cas(r, ev_from);
+	return IDT_OK;
+}
+
+IDT_API idt_status idt_scan(const idt_scanner *sc, idt_scratch *scratch, const idt_field *fields,
+                            size_t nfields, idt_result **out)
+{
+	idt_result *r = *out;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r) return IDT_ENOMEM;
+	} else {
+		idt__result_clear(r);
+	}
+	scratch->nhits = 0;
+	scratch->overflow = 0;
+	idt_status st = IDT_OK;
+	for (size_t i = 0; i < nfields && !st; i++)
+		st = scan_field(sc, scratch, &fields[i], (uint32_t)i, r);
+	if (!st) st = idt__scan_score(sc, r);
+	if (st) {
+		if (!*out)
+			idt_result_free(r);
+		else
+			idt__result_clear(r);
+		return st;
+	}
+	*out = r;
+	return IDT_OK;
+}
+
+IDT_API void idt_result_free(idt_result *r)
+{
+	if (!r) return;
+	idt__result_clear(r);
+	free(r->ev);
+	free(r->subs);
+	free(r->weights);
+	free(r->reasons);
+	free(r);
+}
+
+IDT_API int idt_result_flagged(const idt_result *r)
+{
+	return r->flagged;
+}
+
+IDT_API double idt_result_score(const idt_result *r)
+{
+	return r->score;
+}
+
+IDT_API size_t idt_result_evidence_count(const idt_result *r)
+{
+	return r->nev;
+}
+
+IDT_API const idt_evidence *idt_result_evidence(const idt_result *r, size_t i)
+{
+	return i < r->nev ? &r->ev[i] : NULL;
+}
+
+IDT_API size_t idt_result_substance_count(const idt_result *r)
+{
+	return r->nsubs;
+}
+
+IDT_API uint32_t idt_result_substance(const idt_result *r, size_t i)
+{
+	return i < r->nsubs ? r->subs[i] : UINT32_MAX;
+}
+
+IDT_API unsigned idt_result_categories(const idt_result *r)
+{
+	return r->categories;
+}
+
+IDT_API size_t idt_result_reason_count(const idt_result *r)
+{
+	return r->nreasons;
+}
+
+IDT_API const char *idt_result_reason(const idt_result *r, size_t i)
+{
+	return i < r->nreasons ? r->reasons[i] : NULL;
+}
+
+IDT_API size_t idt_result_invalid_utf8(const idt_result *r)
+{
+	return r->invalid_utf8;
+}

@@ -1,0 +1,272 @@
+/*
+ * score.c - the scoring model: reads data/scoring/model.conf (weights and threshold, see the
+ * comments there and docs/scoring.md) and turns a record's evidence into its verdict: which
+ * substances count, the score, flagged, the categories and a reason line for every weight.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "scan_int.h"
+
+void idt__scan_model_default(scan_model *m)
+{
+	memset(m, 0, sizeof *m);
+	m->threshold = 0.5;
+	m->name_only_cap = 0.55;
+	m->weak_needs_corroboration = 1;
+	for (int k = 0; k < IDT_TERM_KIND_COUNT; k++) m->term_weight[k] = 0.5;
+	m->weak_weight = 0.3;
+	for (int k = 0; k < IDT_SIG_TYPE_COUNT; k++) m->signal_weight[k] = 0.2;
+	m->signal_weight[IDT_SIG_URL] = 0.05;
+}
+
+static int parse_weight(const char *v, size_t n, double *out)
+{
+	char buf[32];
+	if (n == 0 || n >= sizeof buf) return 0;
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	char *end;
+	double d = strtod(buf, &end);
+	if (*end || !(d >= 0.0 && d <= 1.0)) return 0;
+	*out = d;
+	return 1;
+}
+
+static int set_key(scan_model *m, const char *k, size_t kn, double w)
+{
+#define KEY(s) (kn == strlen(s) && memcmp(k, s, kn) == 0)
+	if (KEY("threshold"))
+		m->threshold = w;
+	else if (KEY("name_only_cap"))
+		m->name_only_cap = w;
+	else if (KEY("weak_needs_corroboration"))
+		m->weak_needs_corroboration = w != 0.0;
+	else if (KEY("term.weak"))
+		m->weak_weight = w;
+	else if (kn > 5 && memcmp(k, "term.", 5) == 0) {
+		for (int t = 0; t < IDT_TERM_KIND_COUNT; t++)
+			if (kn - 5 == strlen(idt_term_kind_name(t)) &&
+			    memcmp(k + 5, idt_term_kind_name(t), kn - 5) == 0) {
+				m->term_weight[t] = w;
+				return 1;
+			}
+		return 0;
+	} else if (kn > 7 && memcmp(k, "signal.", 7) == 0) {
+		idt_signal_type t = idt_signal_type_parse(k + 7, kn - 7);
+		if (t == IDT_SIG_TYPE_COUNT) return 0;
+		m->signal_weight[t] = w;
+	} else
+		return 0;
+	return 1;
+#undef KEY
+}
+
+idt_status idt__scan_model_load(scan_model *m, const char *text, size_t len, idt_error *err)
+{
+	size_t i = 0;
+	uint64_t line = 0;
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		const char *s = text + i;
+		size_t n = end - i;
+		line++;
+		i = end + 1;
+		const char *hash = memchr(s, '#', n);
+		if (hash) n = (size_t)(hash - s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+		while (n && (*s == ' ' || *s == '\t')) s++, n--;
+		if (!n) continue;
+		const char *eq = memchr(s, '=', n);
+		if (!eq) return idt__err(err, IDT_EPARSE, "expected 'key = value'", NULL, line, 0);
+		size_t kn = (size_t)(eq - s);
+		while (kn && (s[kn - 1] == ' ' || s[kn - 1] == '\t')) kn--;
+		const char *v = eq + 1;
+		size_t vn = n - (size_t)(v - s);
+		while (vn && (*v == ' ' || *v == '\t')) v++, vn--;
+		double w;
+		if (!parse_weight(v, vn, &w))
+			return idt__err(err, IDT_EPARSE, "weight must be a number from 0 to 1",
+			                NULL, line, 0);
+		if (!set_key(m, s, kn, w))
+			return idt__err(err, IDT_EPARSE, "unknown key", NULL, line, 0);
+	}
+	return IDT_OK;
+}
+
+/* ----- scoring -----------------------------------------------------------------------------------
+ */
+
+/* Signals that make a record about trafficking rather than talk (and corroborate weak terms). */
+static int is_trafficking_signal(idt_signal_type t)
+{
+	switch (t) {
+	case IDT_SIG_URL:
+	case IDT_SIG_EMAIL:
+	case IDT_SIG_WARNING:
+	case IDT_SIG_CAS: return 0;
+	default: return 1;
+	}
+}
+
+static idt_status add_reason(idt_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static idt_status add_reason(idt_result *r, const char *fmt, ...)
+{
+	if (r->nreasons == r->capreasons) {
+		size_t ncap = r->capreasons ? r->capreasons * 2 : 8;
+		char **p = realloc(r->reasons, ncap * sizeof *p);
+		if (!p) return IDT_ENOMEM;
+		r->reasons = p;
+		r->capreasons = ncap;
+	}
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->reasons[r->nreasons] = idt__strndup(buf, strlen(buf));
+	if (!r->reasons[r->nreasons]) return IDT_ENOMEM;
+	r->nreasons++;
+	return IDT_OK;
+}
+
+static idt_status add_substance(idt_result *r, uint32_t sub)
+{
+	for (size_t i = 0; i < r->nsubs; i++)
+		if (r->subs[i] == sub) return IDT_OK;
+	if (r->nsubs == r->capsubs) {
+		size_t ncap = r->capsubs ? r->capsubs * 2 : 8;
+		uint32_t *p = realloc(r->subs, ncap * sizeof *p);
+		if (!p) return IDT_ENOMEM;
+		r->subs = p;
+		r->capsubs = ncap;
+	}
+	r->subs[r->nsubs++] = sub;
+	return IDT_OK;
+}
+
+static double term_weight(const scan_model *m, const idt_term *t)
+{
+	return t->trust == IDT_TRUST_WEAK ? m->weak_weight : m->term_weight[t->kind];
+}
+
+idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
+{
+	const scan_model *m = &sc->model;
+	const idt_kb *kb = sc->kb;
+	int decisive = 0, trafficking = 0;
+	for (size_t i = 0; i < r->nev; i++) {
+		const idt_evidence *e = &r->ev[i];
+		if (e->kind == IDT_EV_SUBSTANCE)
+			decisive |= idt_kb_term(kb, e->term)->trust == IDT_TRUST_DECISIVE;
+		else
+			trafficking |= is_trafficking_signal(e->signal.type);
+	}
+	int corroborated = decisive || trafficking || !m->weak_needs_corroboration;
+	if (r->capweights < r->nev) {
+		double *w = realloc(r->weights, r->nev * sizeof *w);
+		if (!w) return IDT_ENOMEM;
+		r->weights = w;
+		r->capweights = r->nev;
+	}
+	/* Substances: each counts once, with its strongest term. */
+	idt_status st = IDT_OK;
+	double keep = 1.0;
+	for (size_t i = 0; i < r->nev && !st; i++) {
+		const idt_evidence *e = &r->ev[i];
+		r->weights[i] = 0;
+		if (e->kind != IDT_EV_SUBSTANCE) continue;
+		const idt_term *t = idt_kb_term(kb, e->term);
+		if (t->trust == IDT_TRUST_WEAK && !corroborated) continue;
+		double w = term_weight(m, t);
+		int best = 1;
+		for (size_t j = 0; j < r->nev && best; j++) {
+			const idt_evidence *o = &r->ev[j];
+			if (j == i || o->kind != IDT_EV_SUBSTANCE || o->substance != e->substance)
+				continue;
+			const idt_term *ot = idt_kb_term(kb, o->term);
+			if (ot->trust == IDT_TRUST_WEAK && !corroborated) continue;
+			double ow = term_weight(m, ot);
+			if (ow > w || (ow == w && j < i)) best = 0;
+		}
+		st = add_substance(r, e->substance);
+		if (st || !best) continue;
+		r->weights[i] = w;
+		keep *= 1.0 - w;
+		const idt_substance *s = idt_kb_substance(kb, e->substance);
+		st = add_reason(r, "%s %s '%s' names %s (%s): +%.2f",
+		                t->trust == IDT_TRUST_WEAK ? "corroborated weak" : "decisive",
+		                idt_term_kind_name(t->kind), t->text, s->name,
+		                idt_class_name(s->cls), w);
+	}
+	if (st) return st;
+	/* Signals: each type counts once, and only when a substance is present. */
+	unsigned seen = 0, cats = 0;
+	for (size_t i = 0; i < r->nev && !st; i++) {
+		const idt_evidence *e = &r->ev[i];
+		if (e->kind != IDT_EV_SIGNAL) continue;
+		idt_signal_type t = e->signal.type;
+		switch (t) {
+		case IDT_SIG_REQUEST: cats |= IDT_CAT_PURCHASE_REQUEST; break;
+		case IDT_SIG_NO_RX: cats |= IDT_CAT_PHARMACY; break;
+		case IDT_SIG_INSTRUCTIONS: cats |= IDT_CAT_INSTRUCTIONS; break;
+		case IDT_SIG_WARNING: cats |= IDT_CAT_WARNING; break;
+		case IDT_SIG_URL:
+		case IDT_SIG_EMAIL:
+		case IDT_SIG_CAS: break;
+		default: cats |= IDT_CAT_OFFER; break;
+		}
+		if (!r->nsubs || (seen & (1u << t))) continue;
+		seen |= 1u << t;
+		double w = m->signal_weight[t];
+		if (w <= 0) continue;
+		r->weights[i] = w;
+		keep *= 1.0 - w;
+		st = add_reason(r, "signal %s '%s': +%.2f", idt_signal_type_name(t),
+		                e->signal.value, w);
+	}
+	if (st) return st;
+	double score = r->nsubs ? 1.0 - keep : 0.0;
+	if (r->nsubs && !trafficking && score > m->name_only_cap) {
+		score = m->name_only_cap;
+		st = add_reason(r, "no trafficking signal: score capped at %.2f", m->name_only_cap);
+	}
+	/* A request or a warning is not an offer just because it names a quantity. */
+	if (cats & (IDT_CAT_PURCHASE_REQUEST | IDT_CAT_WARNING | IDT_CAT_INSTRUCTIONS)) {
+		int offer_words = 0;
+		for (size_t i = 0; i < r->nev; i++)
+			offer_words |= r->ev[i].kind == IDT_EV_SIGNAL &&
+			               (r->ev[i].signal.type == IDT_SIG_OFFER ||
+			                r->ev[i].signal.type == IDT_SIG_SHIPPING ||
+			                r->ev[i].signal.type == IDT_SIG_WALLET);
+		if (!offer_words) cats &= ~(unsigned)IDT_CAT_OFFER;
+	}
+	if (!r->nsubs)
+		cats = 0;
+	else if (!cats)
+		cats = IDT_CAT_DISCUSSION;
+	r->categories = cats;
+	r->score = floor(score * 1000.0 + 0.5) / 1000.0;
+	r->flagged = r->nsubs > 0 && r->score >= m->threshold;
+	if (!st)
+		st = add_reason(r, "score %.3f %s threshold %.2f", r->score,
+		                r->flagged ? ">=" : "<", m->threshold);
+	return st;
+}
+
+IDT_API const char *idt_category_name(unsigned bit)
+{
+	switch (bit) {
+	case IDT_CAT_OFFER: return "offer";
+	case IDT_CAT_PURCHASE_REQUEST: return "purchase-request";
+	case IDT_CAT_PHARMACY: return "pharmacy";
+	case IDT_CAT_INSTRUCTIONS: return "instructions";
+	case IDT_CAT_WARNING: return "warning";
+	case IDT_CAT_DISCUSSION: return "discussion";
+	default: return NULL;
+	}
+}
