@@ -1,0 +1,805 @@
+/*
+ * norm.c - idt_normalize(): one table-driven pass from UTF-8 text to the folded text of
+ * interdict/text.h, with the offset map back to the original bytes; and the idt_norm buffer.
+ *
+ * Structure.  The pass reads the input once.  ASCII bytes go through a 256-entry class table
+ * (letter, digit, leet digit, leet symbol, separator); other code points through the fold table
+ * of fold.c.  Output is written straight into the folded buffer, token by token:
+ *
+ *   - repeated ASCII letters are merged as they are written (the run table keeps the count);
+ *   - leet digits and symbols are written as they are; when a token ends, a token that may need
+ *     leet folding (a leet digit after a letter, or a symbol between word characters) is taken
+ *     back out of the buffer as "units" and re-emitted folded (the slow path; most tokens never
+ *     take it);
+ *   - single-letter tokens are remembered as a glue run; when the run ends and had >= 3 letters
+ *     the run is taken back out and re-emitted without its spaces.
+ *
+ * The offset map costs 5 bytes per folded byte: `ost` (uint32, the original offset of the
+ * character that produced the byte) and `oln` (uint8, the original length of that character,
+ * including combining marks that followed it, up to 254).  oln == OLN_RUN marks an ASCII letter
+ * that stands for a run of collapsed letters; its count and original end are in the run table
+ * (12 bytes per collapsed run, sorted by folded position).  All bytes of one folded unit (a
+ * multi-byte letter, or the several bytes of a fold like "ß" → "ss") share the same ost/oln.
+ *
+ * Memory: the buffers grow in steps while a text is normalised and are kept for the next call;
+ * the folded text may not exceed the cap given to idt_norm_new() (IDT_ELIMIT), and the buffers
+ * never exceed it by more than one 64 KiB input chunk.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/text_int.h"
+#include "util/util.h"
+
+#define OLN_RUN       255u
+#define OLN_MAX       254u
+#define CHUNK         65536u
+#define DEFAULT_CAP   ((size_t)64 << 20)
+#define NONASCII_ROOM 80u /* >= the largest fold (63 bytes) plus spaces around it */
+
+/* ---------------------------------------------------------------------------------------
+ * Types
+ * --------------------------------------------------------------------------------------- */
+
+typedef struct run {
+	uint32_t pos;   /* folded position of the letter */
+	uint32_t count; /* letters collapsed into it, >= 1 */
+	uint32_t oend;  /* original end of the last of them (plus marks) */
+} run;
+
+/* One folded unit, when a token or glue run is taken back out of the buffer. */
+enum { U_LETTER, U_DIGIT, U_SYM, U_SPACE, U_OLETTER, U_OSYM };
+typedef struct unit {
+	uint32_t pos;   /* folded position it had */
+	uint32_t ost;   /* original start */
+	uint32_t oend;  /* original end */
+	uint32_t count; /* collapsed letters */
+	uint8_t kind;   /* U_* */
+	uint8_t nb;     /* bytes in b */
+	uint8_t glue;   /* U_OLETTER: a cased letter that may be glued */
+	char b[4];      /* folded bytes */
+} unit;
+
+typedef struct unitvec {
+	unit *v; /* owned */
+	size_t n, cap;
+} unitvec;
+
+struct idt_norm {
+	char *out;     /* owned; folded text, `cap` bytes */
+	uint32_t *ost; /* owned; original start per folded byte */
+	uint8_t *oln;  /* owned; original length per folded byte, or OLN_RUN */
+	size_t len;    /* folded bytes */
+	size_t cap;    /* bytes allocated in out (and entries in ost, oln) */
+	size_t limit;  /* maximum len */
+	run *runs;     /* owned; sorted by pos */
+	size_t nruns, runs_cap;
+	unitvec tmp_tok;      /* scratch: a token being leet-folded */
+	unitvec tmp_glue;     /* scratch: a glue run being joined */
+	size_t ninvalid;      /* invalid UTF-8 bytes in the last input */
+	size_t first_invalid; /* offset of the first, 0 when none */
+};
+
+/* The state of one idt_normalize() call. */
+typedef struct nstate {
+	idt_norm *n;
+	const idt_folder *f;
+	/* current token */
+	bool in_tok;
+	int last_c;           /* folded ASCII letter at len-1 that the next one may merge with */
+	size_t tok_start;     /* folded position of the token's first byte */
+	size_t last_unit;     /* folded position of the token's last unit */
+	unsigned tok_letters; /* ASCII letters written in the token */
+	unsigned tok_units;   /* units written in the token (pending symbols excepted) */
+	uint8_t tok_kind1;    /* U_* of the token's first unit */
+	bool tok_glue1;       /* the first unit is a glueable non-ASCII letter */
+	bool tok_leetd;       /* a leet digit came after an ASCII letter */
+	bool tok_sym;         /* a leet symbol stands between word characters */
+	unsigned pend_sym;    /* leet symbols at the token's end, written tentatively */
+	/* separators */
+	bool need_space; /* a token ended: the next one starts with a space */
+	bool sp_set;     /* a separator was seen since: sp_ost/sp_oln are its bytes */
+	uint32_t sp_ost;
+	uint8_t sp_oln;
+	/* glue run of single-letter tokens */
+	bool g_active;
+	size_t g_start;     /* folded position of the run's first letter */
+	size_t g_end;       /* folded end of the run's last letter */
+	unsigned g_letters; /* letters in the run */
+} nstate;
+
+/* ASCII classes. */
+enum { C_SEP, C_LETTER, C_DIGIT, C_LEETD, C_SYM };
+
+static const uint8_t ascii_cls[256] = {
+    ['a'] = C_LETTER, ['b'] = C_LETTER, ['c'] = C_LETTER, ['d'] = C_LETTER, ['e'] = C_LETTER,
+    ['f'] = C_LETTER, ['g'] = C_LETTER, ['h'] = C_LETTER, ['i'] = C_LETTER, ['j'] = C_LETTER,
+    ['k'] = C_LETTER, ['l'] = C_LETTER, ['m'] = C_LETTER, ['n'] = C_LETTER, ['o'] = C_LETTER,
+    ['p'] = C_LETTER, ['q'] = C_LETTER, ['r'] = C_LETTER, ['s'] = C_LETTER, ['t'] = C_LETTER,
+    ['u'] = C_LETTER, ['v'] = C_LETTER, ['w'] = C_LETTER, ['x'] = C_LETTER, ['y'] = C_LETTER,
+    ['z'] = C_LETTER, ['A'] = C_LETTER, ['B'] = C_LETTER, ['C'] = C_LETTER, ['D'] = C_LETTER,
+    ['E'] = C_LETTER, ['F'] = C_LETTER, ['G'] = C_LETTER, ['H'] = C_LETTER, ['I'] = C_LETTER,
+    ['J'] = C_LETTER, ['K'] = C_LETTER, ['L'] = C_LETTER, ['M'] = C_LETTER, ['N'] = C_LETTER,
+    ['O'] = C_LETTER, ['P'] = C_LETTER, ['Q'] = C_LETTER, ['R'] = C_LETTER, ['S'] = C_LETTER,
+    ['T'] = C_LETTER, ['U'] = C_LETTER, ['V'] = C_LETTER, ['W'] = C_LETTER, ['X'] = C_LETTER,
+    ['Y'] = C_LETTER, ['Z'] = C_LETTER, ['0'] = C_LEETD,  ['1'] = C_LEETD,  ['2'] = C_DIGIT,
+    ['3'] = C_LEETD,  ['4'] = C_LEETD,  ['5'] = C_LEETD,  ['6'] = C_DIGIT,  ['7'] = C_LEETD,
+    ['8'] = C_LEETD,  ['9'] = C_DIGIT,  ['@'] = C_SYM,    ['$'] = C_SYM,    ['!'] = C_SYM,
+    ['|'] = C_SYM,
+};
+
+/* The letter a leet digit or symbol stands for. */
+static char leet_letter(char c)
+{
+	switch (c) {
+	case '0': return 'o';
+	case '1': return 'i';
+	case '3': return 'e';
+	case '4': return 'a';
+	case '5': return 's';
+	case '7': return 't';
+	case '8': return 'b';
+	case '@': return 'a';
+	case '$': return 's';
+	case '!': return 'i';
+	case '|': return 'l';
+	default: return 0;
+	}
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Buffers
+ * --------------------------------------------------------------------------------------- */
+
+idt_status idt_norm_new(size_t cap, idt_norm **out)
+{
+	if (!out) return IDT_EINVAL;
+	*out = NULL;
+	idt_norm *n = calloc(1, sizeof *n);
+	if (!n) return IDT_ENOMEM;
+	n->limit = cap ? cap : DEFAULT_CAP;
+	if (n->limit > UINT32_MAX - 2 * CHUNK) n->limit = UINT32_MAX - 2 * CHUNK;
+	*out = n;
+	return IDT_OK;
+}
+
+void idt_norm_free(idt_norm *n)
+{
+	if (!n) return;
+	free(n->out);
+	free(n->ost);
+	free(n->oln);
+	free(n->runs);
+	free(n->tmp_tok.v);
+	free(n->tmp_glue.v);
+	free(n);
+}
+
+/* Makes room for `need` folded bytes.  The three arrays grow together; on failure they keep
+ * their old size and contents. */
+static idt_status reserve(idt_norm *n, size_t need)
+{
+	if (need <= n->cap) return IDT_OK;
+	if (need > n->limit + 2 * CHUNK) return IDT_ELIMIT;
+	size_t nc = n->cap ? n->cap + n->cap / 2 : 4096;
+	if (nc < need) nc = need;
+	char *o = realloc(n->out, nc);
+	if (!o) return IDT_ENOMEM;
+	n->out = o;
+	uint32_t *s = realloc(n->ost, nc * sizeof *s);
+	if (!s) return IDT_ENOMEM;
+	n->ost = s;
+	uint8_t *l = realloc(n->oln, nc);
+	if (!l) return IDT_ENOMEM;
+	n->oln = l;
+	n->cap = nc;
+	return IDT_OK;
+}
+
+static idt_status push_run(idt_norm *n, uint32_t pos, uint32_t count, uint32_t oend)
+{
+	if (n->nruns == n->runs_cap) {
+		size_t nc = n->runs_cap ? n->runs_cap * 2 : 256;
+		run *r = realloc(n->runs, nc * sizeof *r);
+		if (!r) return IDT_ENOMEM;
+		n->runs = r;
+		n->runs_cap = nc;
+	}
+	n->runs[n->nruns++] = (run){pos, count, oend};
+	return IDT_OK;
+}
+
+static idt_status unit_push(unitvec *v, const unit *u)
+{
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 64;
+		unit *p = realloc(v->v, nc * sizeof *p);
+		if (!p) return IDT_ENOMEM;
+		v->v = p;
+		v->cap = nc;
+	}
+	v->v[v->n++] = *u;
+	return IDT_OK;
+}
+
+/* The run entry of folded position pos (which is marked OLN_RUN), by binary search. */
+static const run *find_run(const idt_norm *n, size_t pos)
+{
+	size_t lo = 0, hi = n->nruns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (n->runs[mid].pos < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n->nruns && n->runs[lo].pos == pos ? &n->runs[lo] : NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Writing units
+ * --------------------------------------------------------------------------------------- */
+
+/* Writes nb bytes b produced by the original span [ost, oend) (oend - ost <= OLN_MAX). */
+static void put(idt_norm *n, const char *b, size_t nb, uint32_t ost, uint32_t oend)
+{
+	for (size_t k = 0; k < nb; k++) {
+		n->out[n->len] = b[k];
+		n->ost[n->len] = ost;
+		n->oln[n->len] = (uint8_t)(oend - ost);
+		n->len++;
+	}
+}
+
+/* Merges one more letter (original end oend, count letters) into the letter at len-1. */
+static idt_status merge_letter(idt_norm *n, uint32_t count, uint32_t oend)
+{
+	size_t p = n->len - 1;
+	if (n->oln[p] == OLN_RUN) {
+		run *r = &n->runs[n->nruns - 1]; /* the last letter holds the last run */
+		r->count += count;
+		r->oend = oend;
+		return IDT_OK;
+	}
+	n->oln[p] = OLN_RUN;
+	return push_run(n, (uint32_t)p, 1 + count, oend);
+}
+
+/* Writes a unit taken out earlier, merging repeated letters.  *last_c tracks the letter at
+ * len-1 that may merge (-1: none). */
+static idt_status emit_unit(idt_norm *n, const unit *u, int *last_c)
+{
+	if (u->kind == U_LETTER && *last_c == (unsigned char)u->b[0])
+		return merge_letter(n, u->count, u->oend);
+	if (u->count > 1 || u->oend - u->ost > OLN_MAX) {
+		size_t p = n->len;
+		put(n, u->b, 1, u->ost, u->ost);
+		n->oln[p] = OLN_RUN;
+		*last_c = u->kind == U_LETTER ? (unsigned char)u->b[0] : -1;
+		return push_run(n, (uint32_t)p, u->count, u->oend);
+	}
+	put(n, u->b, u->nb, u->ost, u->oend);
+	*last_c = u->kind == U_LETTER ? (unsigned char)u->b[0] : -1;
+	return IDT_OK;
+}
+
+/* Takes the folded bytes [from, len) back out as units into v, and truncates the buffer (and
+ * the run table) to `from`. */
+static idt_status take_units(nstate *st, size_t from, unitvec *v)
+{
+	idt_norm *n = st->n;
+	size_t r = n->nruns;
+	while (r > 0 && n->runs[r - 1].pos >= from) r--;
+	size_t r0 = r;
+	v->n = 0;
+	for (size_t j = from; j < n->len;) {
+		unsigned char c = (unsigned char)n->out[j];
+		unit u = {.pos = (uint32_t)j, .ost = n->ost[j], .count = 1, .nb = 1};
+		if (c < 0x80) {
+			u.b[0] = (char)c;
+			switch (c == ' ' ? C_SEP : ascii_cls[c]) {
+			case C_LETTER: u.kind = U_LETTER; break;
+			case C_DIGIT:
+			case C_LEETD: u.kind = U_DIGIT; break;
+			case C_SYM: u.kind = U_SYM; break;
+			default: u.kind = U_SPACE; break;
+			}
+		} else {
+			uint32_t cp = 0;
+			size_t k =
+			    idt__utf8_decode((const unsigned char *)n->out + j, n->len - j, &cp);
+			if (k == 0) k = 1; /* cannot happen: the folded text is valid UTF-8 */
+			memcpy(u.b, n->out + j, k);
+			u.nb = (uint8_t)k;
+			uint32_t e = idt__fold_entry(st->f, cp);
+			u.kind = (e & FOLD_KIND_MASK) == FOLD_SYMBOL ? U_OSYM : U_OLETTER;
+			u.glue = (e & FOLD_GLUE) != 0;
+		}
+		if (n->oln[j] == OLN_RUN) {
+			u.count = n->runs[r].count;
+			u.oend = n->runs[r].oend;
+			r++;
+		} else {
+			u.oend = n->ost[j] + n->oln[j];
+		}
+		idt_status st2 = unit_push(v, &u);
+		if (st2 != IDT_OK) return st2;
+		j += u.nb;
+	}
+	n->len = from;
+	n->nruns = r0;
+	return IDT_OK;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Glue runs: "c.o.c.a.i.n.e" → "cocaine"
+ * --------------------------------------------------------------------------------------- */
+
+/* Ends the glue run.  With >= 3 letters, the spaces between its tokens are removed and leet
+ * digits standing alone between them become letters; whatever followed the run is re-emitted
+ * unchanged. */
+static idt_status glue_flush(nstate *st)
+{
+	if (!st->g_active) return IDT_OK;
+	st->g_active = false;
+	if (st->g_letters < 3) return IDT_OK;
+	idt_norm *n = st->n;
+	unitvec *v = &n->tmp_glue;
+	idt_status s = take_units(st, st->g_start, v);
+	if (s != IDT_OK) return s;
+	int last_c = -1;
+	for (size_t k = 0; k < v->n && s == IDT_OK; k++) {
+		unit *u = &v->v[k];
+		if (u->pos < st->g_end) {
+			if (u->kind == U_SPACE) continue;
+			if (u->kind == U_DIGIT) {
+				u->b[0] = leet_letter(u->b[0]);
+				u->kind = U_LETTER;
+			}
+		}
+		s = emit_unit(n, u, &last_c);
+	}
+	return s;
+}
+
+/* Records a finished token [start, len) of `units` units for gluing. */
+static idt_status glue_token(nstate *st, size_t start, unsigned units, uint8_t kind1, bool glue1)
+{
+	idt_norm *n = st->n;
+	bool letter = units == 1 && (kind1 == U_LETTER || (kind1 == U_OLETTER && glue1));
+	bool weak = units == 1 && kind1 == U_DIGIT && leet_letter(n->out[start]) != 0;
+	if (letter) {
+		if (!st->g_active) {
+			st->g_active = true;
+			st->g_start = start;
+			st->g_letters = 0;
+		}
+		st->g_letters++;
+		st->g_end = n->len;
+		return IDT_OK;
+	}
+	if (weak && st->g_active) return IDT_OK;
+	return glue_flush(st);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tokens
+ * --------------------------------------------------------------------------------------- */
+
+/*
+ * Leet folding of a token's units, segment by segment (a segment is a maximal run of ASCII
+ * units; other letters delimit segments).  In a segment with >= 2 ASCII letters: its leading
+ * digits stay digits (a number with its unit: "100mg", "25i", "2c"); a run of digits inside it
+ * folds when it is at most 2 long ("w33d"), a run at its end when it is 1 long ("k3t4m1n3";
+ * "oxy30" stays); symbols between word characters fold ("f3nt@nyl").  In a segment with fewer
+ * letters nothing folds and its symbols become separators ("a@1" → "a 1").  Returns whether a
+ * symbol became a separator.
+ */
+static bool leet_fold(unit *u, size_t m)
+{
+	bool split = false;
+	for (size_t a = 0; a < m;) {
+		if (u[a].kind == U_OLETTER || u[a].kind == U_OSYM) {
+			a++;
+			continue;
+		}
+		size_t b = a;
+		unsigned letters = 0;
+		for (; b < m && u[b].kind != U_OLETTER && u[b].kind != U_OSYM; b++)
+			letters += u[b].kind == U_LETTER;
+		if (letters < 2) {
+			for (size_t j = a; j < b; j++)
+				if (u[j].kind == U_SYM) {
+					u[j].kind = U_SPACE;
+					u[j].b[0] = ' ';
+					split = true;
+				}
+			a = b;
+			continue;
+		}
+		size_t j = a;
+		while (j < b && u[j].kind == U_DIGIT) j++;
+		while (j < b) {
+			if (u[j].kind == U_SYM) {
+				u[j].b[0] = leet_letter(u[j].b[0]);
+				u[j].kind = U_LETTER;
+				j++;
+				continue;
+			}
+			if (u[j].kind != U_DIGIT) {
+				j++;
+				continue;
+			}
+			size_t r = j;
+			while (r < b && u[r].kind == U_DIGIT) r++;
+			bool fold = r == b ? r - j == 1 : r - j <= 2;
+			for (; fold && j < r; j++) {
+				char l = leet_letter(u[j].b[0]);
+				if (l) {
+					u[j].b[0] = l;
+					u[j].kind = U_LETTER;
+				}
+			}
+			j = r;
+		}
+		a = b;
+	}
+	return split;
+}
+
+/* The slow end of a token that needs leet folding: take it out, fold, put it back (as several
+ * tokens when symbols became separators), and record each for gluing. */
+static idt_status tok_end_slow(nstate *st)
+{
+	idt_norm *n = st->n;
+	unitvec *v = &n->tmp_tok;
+	idt_status s = take_units(st, st->tok_start, v);
+	if (s != IDT_OK) return s;
+	leet_fold(v->v, v->n);
+	int last_c = -1;
+	size_t start = n->len, units = 0;
+	uint8_t kind1 = 0;
+	bool glue1 = false;
+	for (size_t k = 0; k < v->n; k++) {
+		const unit *u = &v->v[k];
+		if (u->kind == U_SPACE) {
+			if (units == 0) continue;
+			s = glue_token(st, start, (unsigned)units, kind1, glue1);
+			if (s != IDT_OK) return s;
+			unit sp = *u;
+			s = emit_unit(n, &sp, &last_c);
+			start = n->len;
+			units = 0;
+			continue;
+		}
+		size_t before = n->len;
+		s = emit_unit(n, u, &last_c);
+		if (s != IDT_OK) return s;
+		if (n->len != before) {
+			if (units++ == 0) {
+				kind1 = u->kind;
+				glue1 = u->glue;
+			}
+		}
+	}
+	if (units == 0) return IDT_OK;
+	return glue_token(st, start, (unsigned)units, kind1, glue1);
+}
+
+/* Ends the current token, if any. */
+static idt_status tok_end(nstate *st)
+{
+	if (!st->in_tok) return IDT_OK;
+	idt_norm *n = st->n;
+	st->in_tok = false;
+	st->last_c = -1;
+	st->need_space = true;
+	st->sp_set = false;
+	n->len -= st->pend_sym; /* symbols at a token's end are separators */
+	st->pend_sym = 0;
+	if (st->tok_sym || (st->tok_leetd && st->tok_letters >= 2)) return tok_end_slow(st);
+	return glue_token(st, st->tok_start, st->tok_units, st->tok_kind1, st->tok_glue1);
+}
+
+/* Starts a token whose first character is the original byte at i. */
+static void tok_begin(nstate *st, size_t i)
+{
+	idt_norm *n = st->n;
+	if (st->need_space && n->len > 0) {
+		if (st->sp_set)
+			put(n, " ", 1, st->sp_ost, st->sp_ost + st->sp_oln);
+		else
+			put(n, " ", 1, (uint32_t)i, (uint32_t)i);
+	}
+	st->need_space = false;
+	st->sp_set = false;
+	st->in_tok = true;
+	st->last_c = -1;
+	st->tok_start = n->len;
+	st->tok_letters = 0;
+	st->tok_units = 0;
+	st->tok_leetd = false;
+	st->tok_sym = false;
+	st->pend_sym = 0;
+}
+
+/* A separator character at original [i, i+k). */
+static inline idt_status sep(nstate *st, size_t i, size_t k)
+{
+	idt_status s = tok_end(st);
+	if (!st->sp_set) {
+		st->sp_set = true;
+		st->sp_ost = (uint32_t)i;
+		st->sp_oln = (uint8_t)k;
+	}
+	return s;
+}
+
+/* Notes a new unit of kind `kind` at folded position pos in the current token. */
+static inline void tok_unit(nstate *st, size_t pos, uint8_t kind, bool glue)
+{
+	if (st->pend_sym) {
+		/* the symbols before this unit stand between word characters */
+		st->tok_units += st->pend_sym;
+		st->pend_sym = 0;
+		st->tok_sym = true;
+	}
+	if (st->tok_units++ == 0) {
+		st->tok_kind1 = kind;
+		st->tok_glue1 = glue;
+	}
+	st->last_unit = pos;
+}
+
+/* One ASCII character c (already classified as cls) produced by original [i, i+k). */
+static idt_status ascii_char(nstate *st, int cls, char c, size_t i, size_t k)
+{
+	idt_norm *n = st->n;
+	uint32_t o = (uint32_t)i, oe = (uint32_t)(i + k);
+	switch (cls) {
+	case C_LETTER:
+		if (c >= 'A' && c <= 'Z') c = (char)(c | 0x20);
+		if (!st->in_tok) tok_begin(st, i);
+		if (st->last_c == c && !st->pend_sym) return merge_letter(n, 1, oe);
+		tok_unit(st, n->len, U_LETTER, false);
+		put(n, &c, 1, o, oe);
+		st->last_c = c;
+		st->tok_letters++;
+		return IDT_OK;
+	case C_LEETD:
+		if (st->in_tok && st->tok_letters > 0) st->tok_leetd = true;
+		/* fall through */
+	case C_DIGIT:
+		if (!st->in_tok) tok_begin(st, i);
+		tok_unit(st, n->len, U_DIGIT, false);
+		put(n, &c, 1, o, oe);
+		st->last_c = -1;
+		return IDT_OK;
+	case C_SYM:
+		if (!st->in_tok) return sep(st, i, k);
+		put(n, &c, 1, o, oe);
+		st->pend_sym++;
+		st->last_c = -1;
+		return IDT_OK;
+	default: return sep(st, i, k);
+	}
+}
+
+/* A combining mark at original [i, i+k): its bytes join the last unit's span. */
+static idt_status mark(nstate *st, size_t i, size_t k)
+{
+	idt_norm *n = st->n;
+	if (!st->in_tok || n->len == 0 || st->pend_sym) return IDT_OK;
+	uint32_t oe = (uint32_t)(i + k);
+	size_t p = st->last_unit;
+	if (n->oln[n->len - 1] == OLN_RUN) {
+		n->runs[n->nruns - 1].oend = oe;
+		return IDT_OK;
+	}
+	if (oe - n->ost[p] > OLN_MAX) return IDT_OK;
+	for (size_t j = p; j < n->len; j++) n->oln[j] = (uint8_t)(oe - n->ost[j]);
+	return IDT_OK;
+}
+
+/* A code point >= 0x80 at original [i, i+k). */
+static idt_status nonascii(nstate *st, uint32_t cp, size_t i, size_t k)
+{
+	idt_norm *n = st->n;
+	uint32_t e = idt__fold_entry(st->f, cp);
+	idt_status s = IDT_OK;
+	switch (e & FOLD_KIND_MASK) {
+	case FOLD_DROP: return IDT_OK;
+	case FOLD_MARK: return mark(st, i, k);
+	case FOLD_SEP: return sep(st, i, k);
+	case FOLD_LETTER:
+		if (!st->in_tok) tok_begin(st, i);
+		tok_unit(st, n->len, U_OLETTER, (e & FOLD_GLUE) != 0);
+		{
+			char b[4];
+			size_t nb = idt__utf8_encode(cp, b);
+			put(n, b, nb, (uint32_t)i, (uint32_t)(i + k));
+		}
+		st->last_c = -1;
+		return IDT_OK;
+	case FOLD_SYMBOL: {
+		s = tok_end(st);
+		if (s == IDT_OK) s = glue_flush(st);
+		if (s != IDT_OK) return s;
+		if (n->len > 0) {
+			if (st->sp_set)
+				put(n, " ", 1, st->sp_ost, st->sp_ost + st->sp_oln);
+			else
+				put(n, " ", 1, (uint32_t)i, (uint32_t)i);
+		}
+		char b[4];
+		size_t nb = idt__utf8_encode(cp, b);
+		put(n, b, nb, (uint32_t)i, (uint32_t)(i + k));
+		st->need_space = true;
+		st->sp_set = false;
+		return IDT_OK;
+	}
+	default: break;
+	}
+	/* FOLD_MAP: each character of the replacement comes from the whole original [i, i+k). */
+	const char *p = st->f->pool + FOLD_OFF(e), *end = p + FOLD_LEN(e);
+	while (p < end && s == IDT_OK) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x80) {
+			s = ascii_char(st, c == ' ' ? C_SEP : ascii_cls[c], (char)c, i, k);
+			p++;
+			continue;
+		}
+		uint32_t sub = 0;
+		size_t m = idt__utf8_decode((const unsigned char *)p, (size_t)(end - p), &sub);
+		if (m == 0) break; /* cannot happen: the pool is valid UTF-8 */
+		uint32_t se = idt__fold_entry(st->f, sub);
+		if ((se & FOLD_KIND_MASK) == FOLD_SYMBOL) {
+			s = nonascii(st, sub, i, k);
+		} else {
+			if (!st->in_tok) tok_begin(st, i);
+			tok_unit(st, n->len, U_OLETTER, (se & FOLD_GLUE) != 0);
+			put(n, p, m, (uint32_t)i, (uint32_t)(i + k));
+			st->last_c = -1;
+		}
+		p += m;
+	}
+	return s;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The pass
+ * --------------------------------------------------------------------------------------- */
+
+static void invalid_byte(idt_norm *n, size_t i)
+{
+	if (n->ninvalid++ == 0) n->first_invalid = i;
+}
+
+idt_status idt_normalize(const idt_folder *f, const char *s, size_t len, idt_norm *n)
+{
+	if (!f || !n || (!s && len > 0)) return IDT_EINVAL;
+	n->len = 0;
+	n->nruns = 0;
+	n->ninvalid = 0;
+	n->first_invalid = 0;
+	if (len >= UINT32_MAX - 2 * CHUNK) return IDT_ELIMIT; /* offsets are 32-bit */
+	const unsigned char *p = (const unsigned char *)s;
+	nstate st = {.n = n, .f = f, .last_c = -1};
+	idt_status rc = IDT_OK;
+	size_t i = 0;
+	while (i < len && rc == IDT_OK) {
+		size_t chunk_end = len - i > CHUNK ? i + CHUNK : len;
+		rc = reserve(n, n->len + (chunk_end - i) + 16);
+		while (i < chunk_end && rc == IDT_OK) {
+			unsigned char b = p[i];
+			if (b < 0x80) {
+				int cls = ascii_cls[b];
+				int c = b | 0x20;
+				/* The common case inline: a letter inside a word. */
+				if (cls == C_LETTER && st.in_tok && !st.pend_sym &&
+				    st.last_c != c) {
+					size_t o = n->len++;
+					n->out[o] = (char)c;
+					n->ost[o] = (uint32_t)i;
+					n->oln[o] = 1;
+					st.last_c = c;
+					st.last_unit = o;
+					st.tok_letters++;
+					st.tok_units++;
+				} else {
+					rc = ascii_char(&st, cls, (char)b, i, 1);
+				}
+				i++;
+				continue;
+			}
+			uint32_t cp;
+			size_t k = idt__utf8_decode(p + i, len - i, &cp);
+			if (k == 0) {
+				invalid_byte(n, i);
+				rc = sep(&st, i, 1);
+				i++;
+				continue;
+			}
+			rc = reserve(n, n->len + (chunk_end - i) + NONASCII_ROOM);
+			if (rc == IDT_OK) rc = nonascii(&st, cp, i, k);
+			i += k;
+		}
+		if (rc == IDT_OK && n->len > n->limit) rc = IDT_ELIMIT;
+	}
+	if (rc == IDT_OK) rc = tok_end(&st);
+	if (rc == IDT_OK) rc = glue_flush(&st);
+	if (rc == IDT_OK && n->len > n->limit) rc = IDT_ELIMIT;
+	if (rc != IDT_OK) {
+		n->len = 0;
+		n->nruns = 0;
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Reading the result
+ * --------------------------------------------------------------------------------------- */
+
+const char *idt_norm_text(const idt_norm *n, size_t *len)
+{
+	if (len) *len = n ? n->len : 0;
+	return n && n->out ? n->out : "";
+}
+
+static uint32_t byte_oend(const idt_norm *n, size_t j)
+{
+	if (n->oln[j] != OLN_RUN) return n->ost[j] + n->oln[j];
+	const run *r = find_run(n, j);
+	return r ? r->oend : n->ost[j] + 1;
+}
+
+void idt_norm_span(const idt_norm *n, size_t start, size_t end, size_t *ostart, size_t *oend)
+{
+	size_t a = 0, b = 0;
+	if (n && n->len > 0) {
+		if (end > n->len) end = n->len;
+		if (start >= end) start = end - 1;
+		a = n->ost[start];
+		b = byte_oend(n, end - 1);
+		if (b < a) b = a;
+	}
+	if (ostart) *ostart = a;
+	if (oend) *oend = b;
+}
+
+unsigned idt_norm_run(const idt_norm *n, size_t pos)
+{
+	if (!n || pos >= n->len || n->oln[pos] != OLN_RUN) return 1;
+	const run *r = find_run(n, pos);
+	return r ? r->count : 1;
+}
+
+size_t idt_norm_invalid(const idt_norm *n, size_t *first_offset)
+{
+	if (first_offset) *first_offset = n && n->ninvalid ? n->first_invalid : 0;
+	return n ? n->ninvalid : 0;
+}
+
+idt_status idt_normalize_dup(const idt_folder *f, const char *s, size_t len, char **out,
+                             size_t *outlen)
+{
+	if (!out) return IDT_EINVAL;
+	*out = NULL;
+	if (outlen) *outlen = 0;
+	idt_norm *n;
+	idt_status st = idt_norm_new(0, &n);
+	if (st != IDT_OK) return st;
+	st = idt_normalize(f, s, len, n);
+	if (st == IDT_OK) {
+		char *d = idt__strndup(n->out ? n->out : "", n->len);
+		if (!d) {
+			st = IDT_ENOMEM;
+		} else {
+			*out = d;
+			if (outlen) *outlen = n->len;
+		}
+	}
+	idt_norm_free(n);
+	return st;
+}
