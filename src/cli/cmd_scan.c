@@ -412,7 +412,7 @@ static void draw_progress(const pipeline *p, int final)
 {
 	double el = now_s() - p->t0;
 	double mb = (double)p->bytes_done / 1e6;
-	char line[200], eta[32] = "";
+	char line[320], eta[96] = "";
 	if (p->total_bytes) {
 		double frac = (double)p->bytes_done / (double)p->total_bytes;
 		if (frac > 1) frac = 1;

@@ -233,7 +233,7 @@ IDT_API int idt_cas_valid(const char *s, size_t len)
 	while (d1 < len && s[d1] >= '0' && s[d1] <= '9') d1++;
 	if (d1 < 2 || d1 > 7 || len != d1 + 5 || s[d1] != '-' || s[d1 + 3] != '-') return 0;
 	if (s[0] == '0') return 0;
-	char digits[9];
+	char digits[12];
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '-') continue;

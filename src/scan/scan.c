@@ -184,6 +184,24 @@ static int on_signal(void *ctx, const idt_signal *sig)
 	return c->st != IDT_OK;
 }
 
+/* 1 if an earlier ref of the pattern names the same entity with at least the same trust
+ * (one normal form can be the English, French and German name at once: one piece of
+ * evidence is enough). */
+static int same_entity_before(const idt_scanner *sc, const scan_pattern *pt, uint32_t k)
+{
+	const scan_ref *r = &sc->refs[pt->ref0 + k];
+	if (r->is_phrase) return 0;
+	const idt_term *t = idt_kb_term(sc->kb, r->index);
+	for (uint32_t j = 0; j < pt->nrefs; j++) {
+		const scan_ref *o = &sc->refs[pt->ref0 + j];
+		if (j == k || o->is_phrase) continue;
+		const idt_term *ot = idt_kb_term(sc->kb, o->index);
+		if (ot->substance != t->substance) continue;
+		if (ot->trust < t->trust || (ot->trust == t->trust && j < k)) return 1;
+	}
+	return 0;
+}
+
 /* Turns the kept hits of one field into evidence. */
 static idt_status hits_to_evidence(const idt_scanner *sc, idt_scratch *s, idt_result *r,
                                    size_t from)
@@ -198,6 +216,7 @@ static idt_status hits_to_evidence(const idt_scanner *sc, idt_scratch *s, idt_re
 		const scan_pattern *pt = &sc->pats[h->pat];
 		for (uint32_t k = 0; k < pt->nrefs && r->nev < MAX_EVIDENCE; k++) {
 			const scan_ref *ref = &sc->refs[pt->ref0 + k];
+			if (same_entity_before(sc, pt, k)) continue;
 			idt_evidence e = {0};
 			e.field = h->field;
 			e.start = h->ostart;
