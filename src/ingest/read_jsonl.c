@@ -44,6 +44,9 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "ingest_int.h"
 
 #define JSON_MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
@@ -126,7 +129,23 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
                                         const unsigned char **bad, const char **msg)
 {
 	for (;;) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__)
+		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+		const __m128i sp = _mm_set1_epi8(0x20);
+		while (e - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+			/* signed compare: below 0x20, and 0x80..0xFF (negative) */
+			__m128i m =
+			    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)),
+			                 _mm_cmplt_epi8(x, sp));
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+			if (mask) {
+				p += __builtin_ctz(mask);
+				break;
+			}
+			p += 16;
+		}
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		while (e - p >= 8) {
 			uint64_t w;
 			memcpy(&w, p, 8);
@@ -146,13 +165,27 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 		unsigned char c = *p;
 		if (c == '"') return p + 1;
 		if (c >= 0x80) {
-			size_t k = utf8_len(p, e);
-			if (!k) {
-				*bad = p;
-				*msg = "invalid UTF-8";
-				return NULL;
-			}
-			p += k;
+			/* a run of non-ASCII characters (Cyrillic, CJK words) without leaving */
+			do {
+				/* common 2- and 3-byte forms first; utf8_len() for the rest */
+				if (e - p >= 3 && (p[1] & 0xC0) == 0x80) {
+					if (*p >= 0xC2 && *p <= 0xDF) {
+						p += 2;
+						continue;
+					}
+					if (*p >= 0xE1 && *p <= 0xEC && (p[2] & 0xC0) == 0x80) {
+						p += 3;
+						continue;
+					}
+				}
+				size_t k = utf8_len(p, e);
+				if (!k) {
+					*bad = p;
+					*msg = "invalid UTF-8";
+					return NULL;
+				}
+				p += k;
+			} while (p < e && *p >= 0x80);
 			continue;
 		}
 		if (c < 0x20) {
