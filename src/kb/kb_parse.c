@@ -355,10 +355,10 @@ static idt_status key_value(parser *p, const char *k, size_t kn, const char *v, 
 		idt_class c = idt_class_parse(v, vn);
 		char cls[64];
 		snprintf(cls, sizeof cls, "%.*s", (int)(vn < 60 ? vn : 60), v);
-		if (c == IDT_CLASS_COUNT) return diag(p, "error", "unknown class '%s'", cls);
 		if (p->have_class) return diag(p, "error", "second class '%s'", cls);
+		p->have_class = 1; /* even when unknown: one error is enough */
+		if (c == IDT_CLASS_COUNT) return diag(p, "error", "unknown class '%s'", cls);
 		kb->subs[p->ent].cls = c;
-		p->have_class = 1;
 		return IDT_OK;
 	}
 	if (p->sec == SEC_ENTITY && key_is(k, kn, "control"))
