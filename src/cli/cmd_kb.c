@@ -39,6 +39,7 @@ typedef struct kb_opts {
 	size_t nextra;
 	const char *dict;
 	int json;
+	int normalised;
 } kb_opts;
 
 static int parse(int argc, char **argv, kb_opts *o)
@@ -58,6 +59,7 @@ static int parse(int argc, char **argv, kb_opts *o)
 			break;
 		case 3: o->dict = optarg; break;
 		case 4: o->json = 1; break;
+		case 5: o->normalised = 1; break;
 		case 'h': fputs(kb_usage, stdout); return 1;
 		default: fputs(kb_usage, stderr); return -1;
 		}
@@ -237,6 +239,28 @@ static int cmd_stats(const kb_opts *o, const idt_kb *kb)
 	return 0;
 }
 
+/* ----- terms ----------------------------------------------------------------------------------- */
+
+static int print_term(const idt_folder *folder, int normalised, const char *text)
+{
+	if (!normalised) return printf("%s\n", text) < 0;
+	char *n = NULL;
+	size_t len = 0;
+	if (idt_normalize_dup(folder, text, strlen(text), &n, &len)) return -1;
+	if (len) printf("%.*s\n", (int)len, n);
+	free(n);
+	return 0;
+}
+
+static int cmd_terms(const kb_opts *o, const idt_kb *kb, const idt_folder *folder)
+{
+	for (size_t i = 0; i < idt_kb_term_count(kb); i++)
+		if (print_term(folder, o->normalised, idt_kb_term(kb, i)->text)) return IDT_EXIT_FAILURE;
+	for (size_t i = 0; i < idt_kb_phrase_count(kb); i++)
+		if (print_term(folder, o->normalised, idt_kb_phrase(kb, i)->text)) return IDT_EXIT_FAILURE;
+	return 0;
+}
+
 /* ----- lookup --------------------------------------------------------------------------------- */
 
 static int cmd_lookup(const kb_opts *o, idt_kb *kb, idt_folder *folder, int argc, char **argv)
@@ -312,7 +336,8 @@ int idt_cmd_kb(int argc, char **argv)
 	if (pr) return pr > 0 ? 0 : IDT_EXIT_USAGE;
 	int rest = argc - 1 - optind;
 	char **rargv = argv + 1 + optind;
-	if (strcmp(sub, "lint") && strcmp(sub, "stats") && strcmp(sub, "lookup")) {
+	if (strcmp(sub, "lint") && strcmp(sub, "stats") && strcmp(sub, "lookup") &&
+	    strcmp(sub, "terms")) {
 		idt_cli_error("unknown kb command '%s'", sub);
 		fputs(kb_usage, stderr);
 		return IDT_EXIT_USAGE;

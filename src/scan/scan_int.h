@@ -43,6 +43,8 @@ typedef struct scan_model {
 	double threshold;             /* flagged when score >= threshold */
 	double name_only_cap;         /* score cap with substances but no signal */
 	int weak_needs_corroboration; /* 1: weak terms alone count for nothing */
+	double corroborate[IDT_SIG_TYPE_COUNT]; /* how much each signal type corroborates */
+	double corroboration_needed;            /* weak terms count when the sum reaches this */
 } scan_model;
 
 struct idt_scanner {

@@ -19,6 +19,7 @@ void idt__scan_model_default(scan_model *m)
 	m->weak_weight = 0.3;
 	for (int k = 0; k < IDT_SIG_TYPE_COUNT; k++) m->signal_weight[k] = 0.2;
 	m->signal_weight[IDT_SIG_URL] = 0.05;
+	m->corroboration_needed = 1.0;
 }
 
 static int parse_weight(const char *v, size_t n, double *out)
@@ -53,6 +54,12 @@ static int set_key(scan_model *m, const char *k, size_t kn, double w)
 				return 1;
 			}
 		return 0;
+	} else if (KEY("corroboration_needed")) {
+		m->corroboration_needed = w;
+	} else if (kn > 12 && memcmp(k, "corroborate.", 12) == 0) {
+		idt_signal_type t = idt_signal_type_parse(k + 12, kn - 12);
+		if (t == IDT_SIG_TYPE_COUNT) return 0;
+		m->corroborate[t] = w;
 	} else if (kn > 7 && memcmp(k, "signal.", 7) == 0) {
 		idt_signal_type t = idt_signal_type_parse(k + 7, kn - 7);
 		if (t == IDT_SIG_TYPE_COUNT) return 0;
@@ -159,14 +166,24 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 	const scan_model *m = &sc->model;
 	const idt_kb *kb = sc->kb;
 	int decisive = 0, trafficking = 0;
+	double support = 0;
+	unsigned counted = 0;
 	for (size_t i = 0; i < r->nev; i++) {
 		const idt_evidence *e = &r->ev[i];
-		if (e->kind == IDT_EV_SUBSTANCE)
+		if (e->kind == IDT_EV_SUBSTANCE) {
 			decisive |= idt_kb_term(kb, e->term)->trust == IDT_TRUST_DECISIVE;
-		else
-			trafficking |= is_trafficking_signal(e->signal.type);
+			continue;
+		}
+		trafficking |= is_trafficking_signal(e->signal.type);
+		if (!(counted & (1u << e->signal.type))) {
+			counted |= 1u << e->signal.type;
+			support += m->corroborate[e->signal.type];
+		}
 	}
-	int corroborated = decisive || trafficking || !m->weak_needs_corroboration;
+	/* Weak terms count with a decisive term, or with enough drug-typical context: a price or
+	 * "free delivery" alone does not make "ice" a drug. */
+	int corroborated = decisive || support >= m->corroboration_needed - 1e-9 ||
+			   !m->weak_needs_corroboration;
 	if (r->capweights < r->nev) {
 		double *w = realloc(r->weights, r->nev * sizeof *w);
 		if (!w) return IDT_ENOMEM;

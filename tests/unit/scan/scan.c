@@ -152,7 +152,7 @@ static void test_weak_terms_need_corroboration(void **state)
 	const idt_result *r = scan1(f, "fresh snow in the mountains");
 	assert_int_equal(idt_result_substance_count(r), 0);
 	assert_false(idt_result_flagged(r));
-	r = scan1(f, "snow for sale, stealth shipping");
+	r = scan1(f, "snow 3.5g, stealth shipping");
 	assert_int_equal(idt_result_substance_count(r), 1);
 	assert_true(idt_result_flagged(r));
 	r = scan1(f, "weed"); /* "wed" in the folded text, but the term needs "ee" */
