@@ -102,15 +102,16 @@ bool idt__sx_phone(const idt__sx *x, size_t p, bool need_prefix, size_t *end, ch
 			best_n = n;
 			best_end = q;
 		}
-		size_t r = q;
-		if (idt__sx_prefix(x, q, " (0) ") || idt__sx_prefix(x, q, "(0)")) {
-			r = q +
-			    (x->s[q] == ' ' ? 4 : 3); /* a trunk prefix written after the code */
+		size_t r = q, t = q;
+		if (idt__at(x, t) == ' ') t++;
+		if (idt__sx_prefix(x, t, "(0)")) {
+			r = t + 3; /* a trunk prefix written after the country code */
 			if (idt__at(x, r) == ' ') r++;
 		} else {
 			r = group_sep(x, q);
+			if (r - q > 3) break;
 		}
-		if (r == q || r - q > 3) break;
+		if (r == q) break;
 		q = r;
 	}
 done:
