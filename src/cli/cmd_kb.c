@@ -354,6 +354,8 @@ int idt_cmd_kb(int argc, char **argv)
 		rc = cmd_lint(&o, kb, folder);
 	else if (strcmp(sub, "stats") == 0)
 		rc = cmd_stats(&o, kb);
+	else if (strcmp(sub, "terms") == 0)
+		rc = cmd_terms(&o, kb, folder);
 	else
 		rc = cmd_lookup(&o, kb, folder, rest, rargv);
 	idt_folder_free(folder);
