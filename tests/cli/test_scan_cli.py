@@ -59,11 +59,11 @@ class Samples(unittest.TestCase):
                 self.assertEqual(raw[e["start"]:e["end"]].decode("utf-8"), e["text"], (rid, e))
 
     def test_obfuscated_spellings(self):
-        texts = {e["text"] for e in self.v["s2"]["evidence"]}
-        self.assertIn("F3NT@NYL", texts)
+        texts = {e["text"] for e in self.v["s2"]["evidence"] if e.get("substance")}
+        self.assertTrue(any(t.startswith("F3NT@NYL") for t in texts), texts)
         self.assertIn("f3nt@nyl", texts)
         self.assertIn("c.o.c.a.i.n.e", {e["text"] for e in self.v["s9"]["evidence"]})
-        self.assertIn("Xаnах", {e["text"] for e in self.v["s8"]["evidence"]})
+        self.assertTrue(any(e["text"].startswith("Xаnах") for e in self.v["s8"]["evidence"]))
 
     def test_cas_number_names_the_precursor(self):
         v = self.v["s4"]
@@ -93,7 +93,7 @@ class BadInput(unittest.TestCase):
             b'{"id": 1, "text": "fentanyl 5g"}',
             b'{"id": 2, "text": "broken',                         # invalid JSON
             b'{"id": 3, "title": "no text field"}',               # missing field
-            b'{"id": 4, "text": "coca\xffine and heroin 2g"}',    # invalid UTF-8: still scanned
+            b'{"id": 4, "text": "coca\xffine and heroin 2g"}',    # invalid UTF-8 in JSON
             b'{"id": 5, "text": "nul \x00 byte"}',                # NUL byte
             b'{"id": 6, "text": "' + b"a" * (17 << 20) + b'"}',   # over 16 MiB
             b'{"id": 7, "text": "cocaine 1g"}',
@@ -106,10 +106,18 @@ class BadInput(unittest.TestCase):
             os.unlink(f.name)
         self.assertEqual(rc, 3, err)
         ids = [v["id"] for v in verdicts(out)]
-        self.assertEqual(ids, [1, 4, 7])
-        for line in (2, 3, 5, 6):
+        self.assertEqual(ids, [1, 7])
+        for line in (2, 3, 4, 5, 6):
             self.assertIn(f"{f.name}:{line}:", err)
-        self.assertIn("4 malformed", err)
+        self.assertIn("5 malformed", err)
+
+    def test_invalid_utf8_in_plain_text_is_replaced_and_scanned(self):
+        rc, out, err = run(["scan", "--format", "text", "--all"],
+                           stdin=b"coca\xffine \xc3( and heroin 2g\n")
+        self.assertEqual(rc, 0, err)
+        v = verdicts(out)[0]
+        self.assertEqual(v["substances"][0]["id"], "heroin")
+        self.assertEqual(v["invalid_utf8"], 2)
         self.assertIn("invalid UTF-8", err)
 
     def test_unreadable_file_is_a_failure(self):
@@ -138,7 +146,7 @@ class Modes(unittest.TestCase):
         self.assertEqual(rc, 0)
         text = out.decode()
         self.assertIn("FLAGGED", text)
-        self.assertIn("[[F3NT@NYL]]", text)
+        self.assertIn("[[f3nt@nyl]]", text)
         self.assertNotIn("\033[", text)
         self.assertIn("score", text)
 
