@@ -45,6 +45,8 @@ typedef struct scan_model {
 	int weak_needs_corroboration; /* 1: weak terms alone count for nothing */
 	double corroborate[IDT_SIG_TYPE_COUNT]; /* how much each signal type corroborates */
 	double corroboration_needed;            /* weak terms count when the sum reaches this */
+	size_t near_bytes;                      /* a signal this close to a weak term is "near" */
+	double near_factor;                     /* ... and corroborates this many times more */
 } scan_model;
 
 struct idt_scanner {

@@ -20,6 +20,8 @@ void idt__scan_model_default(scan_model *m)
 	for (int k = 0; k < IDT_SIG_TYPE_COUNT; k++) m->signal_weight[k] = 0.2;
 	m->signal_weight[IDT_SIG_URL] = 0.05;
 	m->corroboration_needed = 1.0;
+	m->near_bytes = 48;
+	m->near_factor = 2.0;
 }
 
 static int parse_weight(const char *v, size_t n, double *out)
@@ -30,13 +32,15 @@ static int parse_weight(const char *v, size_t n, double *out)
 	buf[n] = 0;
 	char *end;
 	double d = strtod(buf, &end);
-	if (*end || !(d >= 0.0 && d <= 1.0)) return 0;
+	if (*end || !(d >= 0.0 && d <= 1e6)) return 0;
 	*out = d;
 	return 1;
 }
 
+/* Sets key to w; 0 for an unknown key or a weight outside 0..1 (near_* are not weights). */
 static int set_key(scan_model *m, const char *k, size_t kn, double w)
 {
+	if (w > 1.0 && !(kn > 5 && memcmp(k, "near_", 5) == 0)) return 0;
 #define KEY(s) (kn == strlen(s) && memcmp(k, s, kn) == 0)
 	if (KEY("threshold"))
 		m->threshold = w;
@@ -54,6 +58,12 @@ static int set_key(scan_model *m, const char *k, size_t kn, double w)
 				return 1;
 			}
 		return 0;
+	} else if (KEY("near_bytes")) {
+		m->near_bytes = (size_t)w;
+		return 1;
+	} else if (KEY("near_factor")) {
+		m->near_factor = w;
+		return 1;
 	} else if (KEY("corroboration_needed")) {
 		m->corroboration_needed = w;
 	} else if (kn > 12 && memcmp(k, "corroborate.", 12) == 0) {
@@ -95,7 +105,7 @@ idt_status idt__scan_model_load(scan_model *m, const char *text, size_t len, idt
 		while (vn && (*v == ' ' || *v == '\t')) v++, vn--;
 		double w;
 		if (!parse_weight(v, vn, &w))
-			return idt__err(err, IDT_EPARSE, "weight must be a number from 0 to 1",
+			return idt__err(err, IDT_EPARSE, "value must be a number (weights from 0 to 1)",
 			                NULL, line, 0);
 		if (!set_key(m, s, kn, w))
 			return idt__err(err, IDT_EPARSE, "unknown key", NULL, line, 0);
@@ -161,29 +171,50 @@ static double term_weight(const scan_model *m, const idt_term *t)
 	return t->trust == IDT_TRUST_WEAK ? m->weak_weight : m->term_weight[t->kind];
 }
 
+/* Distance in bytes between two spans of one field (0 when they overlap). */
+static size_t span_gap(const idt_evidence *a, const idt_evidence *b)
+{
+	if (a->end <= b->start) return b->start - a->end;
+	if (b->end <= a->start) return a->start - b->end;
+	return 0;
+}
+
+/*
+ * Whether weak evidence i is corroborated by drug-typical context: each signal type counts
+ * once, with corroborate[type], multiplied by near_factor when a signal of that type stands
+ * within near_bytes of the term in the same field ("ice 3.5g" is nearer to a drug than a
+ * watch's "glass" and its weight "99g" lines apart).  A decisive term in the record also
+ * corroborates (checked by the caller).
+ */
+static int corroborated(const scan_model *m, const idt_result *r, size_t i)
+{
+	if (!m->weak_needs_corroboration) return 1;
+	const idt_evidence *w = &r->ev[i];
+	double best[IDT_SIG_TYPE_COUNT] = {0};
+	for (size_t k = 0; k < r->nev; k++) {
+		const idt_evidence *e = &r->ev[k];
+		if (e->kind != IDT_EV_SIGNAL) continue;
+		double c = m->corroborate[e->signal.type];
+		if (e->field == w->field && span_gap(e, w) <= m->near_bytes) c *= m->near_factor;
+		if (c > best[e->signal.type]) best[e->signal.type] = c;
+	}
+	double support = 0;
+	for (int t = 0; t < IDT_SIG_TYPE_COUNT; t++) support += best[t];
+	return support >= m->corroboration_needed - 1e-9;
+}
+
 idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 {
 	const scan_model *m = &sc->model;
 	const idt_kb *kb = sc->kb;
 	int decisive = 0, trafficking = 0;
-	double support = 0;
-	unsigned counted = 0;
 	for (size_t i = 0; i < r->nev; i++) {
 		const idt_evidence *e = &r->ev[i];
-		if (e->kind == IDT_EV_SUBSTANCE) {
+		if (e->kind == IDT_EV_SUBSTANCE)
 			decisive |= idt_kb_term(kb, e->term)->trust == IDT_TRUST_DECISIVE;
-			continue;
-		}
-		trafficking |= is_trafficking_signal(e->signal.type);
-		if (!(counted & (1u << e->signal.type))) {
-			counted |= 1u << e->signal.type;
-			support += m->corroborate[e->signal.type];
-		}
+		else
+			trafficking |= is_trafficking_signal(e->signal.type);
 	}
-	/* Weak terms count with a decisive term, or with enough drug-typical context: a price or
-	 * "free delivery" alone does not make "ice" a drug. */
-	int corroborated = decisive || support >= m->corroboration_needed - 1e-9 ||
-			   !m->weak_needs_corroboration;
 	if (r->capweights < r->nev) {
 		double *w = realloc(r->weights, r->nev * sizeof *w);
 		if (!w) return IDT_ENOMEM;
@@ -198,7 +229,7 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 		r->weights[i] = 0;
 		if (e->kind != IDT_EV_SUBSTANCE) continue;
 		const idt_term *t = idt_kb_term(kb, e->term);
-		if (t->trust == IDT_TRUST_WEAK && !corroborated) continue;
+		if (t->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, i)) continue;
 		double w = term_weight(m, t);
 		int best = 1;
 		for (size_t j = 0; j < r->nev && best; j++) {
@@ -206,7 +237,7 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 			if (j == i || o->kind != IDT_EV_SUBSTANCE || o->substance != e->substance)
 				continue;
 			const idt_term *ot = idt_kb_term(kb, o->term);
-			if (ot->trust == IDT_TRUST_WEAK && !corroborated) continue;
+			if (ot->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, j)) continue;
 			double ow = term_weight(m, ot);
 			if (ow > w || (ow == w && j < i)) best = 0;
 		}
