@@ -71,7 +71,8 @@ idt_status idt__in_line(idt__in *in, size_t max, const char **line, size_t *len,
 /* ----- the reader ----- */
 
 typedef struct idt__fmt_ops {
-	idt_status (*init)(idt_reader *r); /* sets up r->state; may be NULL */
+	/* sets up r->state (may read the input: a header row); may be NULL */
+	idt_status (*init)(idt_reader *r, idt_error *err);
 	idt_status (*next)(idt_reader *r, idt_record *rec, idt_error *err);
 	void (*free)(idt_reader *r); /* releases r->state; may be NULL */
 } idt__fmt_ops;
@@ -87,6 +88,7 @@ struct idt_reader {
 	size_t ntext;
 	char *id_name; /* owned: the id field */
 	size_t id_len;
+	int text_default;  /* 1: no text fields were given ("text" is the default) */
 	size_t max_record; /* bytes */
 	uint64_t line;     /* lines consumed so far (line-based formats) */
 	uint64_t nrec;     /* records returned so far */
@@ -120,6 +122,7 @@ idt_status idt__next_line(idt_reader *r, const char **line, size_t *len, uint64_
 
 extern const idt__fmt_ops idt__jsonl_ops;
 extern const idt__fmt_ops idt__text_ops;
+extern const idt__fmt_ops idt__csv_ops; /* CSV and TSV */
 
 /*
  * The JSON Lines scanner (read_jsonl.c), also used on its own by tests and fuzzers.

@@ -572,17 +572,19 @@ static void jsonl_free(idt_reader *r)
 	r->state = NULL;
 }
 
-static idt_status jsonl_init(idt_reader *r)
+static idt_status jsonl_init(idt_reader *r, idt_error *err)
 {
-	if (r->ntext + 1 > MAX_KEYS) return IDT_EINVAL;
+	if (r->ntext + 1 > MAX_KEYS)
+		return idt__rerr(r, err, IDT_EINVAL, "too many text fields", 0, 0);
 	jsonl_state *st = calloc(1, sizeof *st);
-	if (!st) return IDT_ENOMEM;
+	if (!st) return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
 	r->state = st;
 	st->nkeys = r->ntext + 1;
 	st->keys = calloc(st->nkeys, sizeof *st->keys);
 	st->lens = calloc(st->nkeys, sizeof *st->lens);
 	st->vals = calloc(st->nkeys, sizeof *st->vals);
-	if (!st->keys || !st->lens || !st->vals) return IDT_ENOMEM;
+	if (!st->keys || !st->lens || !st->vals)
+		return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
 	for (size_t i = 0; i < r->ntext; i++) {
 		st->keys[i] = r->text_names[i];
 		st->lens[i] = r->text_lens[i];

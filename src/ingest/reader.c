@@ -55,6 +55,8 @@ static const idt__fmt_ops *fmt_ops(idt_format f)
 	switch (f) {
 	case IDT_FMT_JSONL: return &idt__jsonl_ops;
 	case IDT_FMT_TEXT: return &idt__text_ops;
+	case IDT_FMT_CSV:
+	case IDT_FMT_TSV: return &idt__csv_ops;
 	default: return NULL;
 	}
 }
@@ -262,6 +264,7 @@ static idt_status reader_new(const idt_reader_opts *opts, const char *name, idt_
 	if (!r) return IDT_ENOMEM;
 	*out = r;
 	r->fmt = o.format;
+	r->text_default = !(o.text_fields && o.ntext_fields);
 	r->max_record = o.max_record ? o.max_record : IDT__MAX_RECORD_DEF;
 	r->name = idt__strndup(name, strlen(name));
 	r->text_names = calloc(nt, sizeof *r->text_names);
@@ -294,10 +297,7 @@ static idt_status reader_start(idt_reader *r, idt_error *err)
 	}
 	r->ops = fmt_ops(r->fmt);
 	if (!r->ops) return idt__err(err, IDT_EINVAL, "format not supported", r->name, 0, 0);
-	if (r->ops->init) {
-		idt_status st = r->ops->init(r);
-		if (st) return idt__err(err, st, "cannot start the reader", r->name, 0, 0);
-	}
+	if (r->ops->init) return r->ops->init(r, err);
 	return IDT_OK;
 }
 
