@@ -503,14 +503,14 @@ static idt_status tok_end(nstate *st)
 }
 
 /* Starts a token whose first character is the original byte at i. */
-static void tok_begin(nstate *st, size_t i)
+static inline void tok_begin(nstate *st, size_t i)
 {
 	idt_norm *n = st->n;
 	if (st->need_space && n->len > 0) {
-		if (st->sp_set)
-			put(n, " ", 1, st->sp_ost, st->sp_ost + st->sp_oln);
-		else
-			put(n, " ", 1, (uint32_t)i, (uint32_t)i);
+		size_t o = n->len++;
+		n->out[o] = ' ';
+		n->ost[o] = st->sp_set ? st->sp_ost : (uint32_t)i;
+		n->oln[o] = st->sp_set ? st->sp_oln : 0;
 	}
 	st->need_space = false;
 	st->sp_set = false;
@@ -671,6 +671,260 @@ static idt_status nonascii(nstate *st, uint32_t cp, size_t i, size_t k)
  * The pass
  * --------------------------------------------------------------------------------------- */
 
+/* The word characters of the hot loop: lower-case letters and digits; 0 for anything else. */
+static const char word_char[256] = {
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f', ['g'] = 'g',
+    ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n',
+    ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't', ['u'] = 'u',
+    ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y', ['z'] = 'z', ['A'] = 'a', ['B'] = 'b',
+    ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i',
+    ['J'] = 'j', ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p',
+    ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w',
+    ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z', ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3',
+    ['4'] = '4', ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+};
+
+/*
+ * The hot loop: copies the run of ASCII letters and digits at p[i..end) into the current token,
+ * merging repeated letters.  Returns where the run stopped.  The buffers are held in locals so
+ * that the stores into the folded text (char, which may alias anything) do not force reloads
+ * of the state.
+ */
+static inline size_t word_run(const unsigned char *p, size_t i, size_t end, nstate *st, idt_norm *n)
+{
+	char *out = n->out;
+	uint32_t *ost = n->ost;
+	uint8_t *oln = n->oln;
+	size_t o = n->len, o0 = o, j = i;
+	int last = st->last_c;
+	unsigned letters = st->tok_letters;
+	bool leetd = st->tok_leetd;
+	while (j < end) {
+		/* the innermost loop: letters that do not repeat the one before */
+		size_t ol = o;
+		int c;
+		while (j < end && (c = word_char[p[j]]) >= 'a' && c != last) {
+			out[o] = (char)c;
+			ost[o] = (uint32_t)j;
+			oln[o] = 1;
+			o++;
+			j++;
+			last = c;
+		}
+		letters += (unsigned)(o - ol);
+		if (j == end) break;
+		c = word_char[p[j]];
+		if (c == 0) break;
+		if (c == last) {
+			/* a repeated letter: merge it (rare enough for a call) */
+			n->len = o;
+			if (merge_letter(n, 1, (uint32_t)j + 1) != IDT_OK) break;
+			j++;
+			continue;
+		}
+		/* a digit */
+		out[o] = (char)c;
+		ost[o] = (uint32_t)j;
+		oln[o] = 1;
+		o++;
+		j++;
+		leetd |= letters > 0 && ascii_cls[c] == C_LEETD;
+		last = -1;
+	}
+	n->len = o;
+	st->last_c = last;
+	if (o > o0) st->last_unit = o - 1;
+	st->tok_letters = letters;
+	st->tok_units += (unsigned)(o - o0);
+	st->tok_leetd = leetd;
+	return j;
+}
+
+/* The bytes of the branch-free loop: lower-case letters, ' ' for separators, 0 for the rest
+ * (digits, leet symbols, non-ASCII), which leave it. */
+static const char fast_char[128] = {
+    [0] = ' ',   [1] = ' ',   [2] = ' ',    [3] = ' ',   [4] = ' ',    [5] = ' ',   [6] = ' ',
+    [7] = ' ',   [8] = ' ',   [9] = ' ',    [10] = ' ',  [11] = ' ',   [12] = ' ',  [13] = ' ',
+    [14] = ' ',  [15] = ' ',  [16] = ' ',   [17] = ' ',  [18] = ' ',   [19] = ' ',  [20] = ' ',
+    [21] = ' ',  [22] = ' ',  [23] = ' ',   [24] = ' ',  [25] = ' ',   [26] = ' ',  [27] = ' ',
+    [28] = ' ',  [29] = ' ',  [30] = ' ',   [31] = ' ',  [' '] = ' ',  ['"'] = ' ', ['#'] = ' ',
+    ['%'] = ' ', ['&'] = ' ', ['\''] = ' ', ['('] = ' ', [')'] = ' ',  ['*'] = ' ', ['+'] = ' ',
+    [','] = ' ', ['-'] = ' ', ['.'] = ' ',  ['/'] = ' ', [':'] = ' ',  [';'] = ' ', ['<'] = ' ',
+    ['='] = ' ', ['>'] = ' ', ['?'] = ' ',  ['['] = ' ', ['\\'] = ' ', [']'] = ' ', ['^'] = ' ',
+    ['_'] = ' ', ['`'] = ' ', ['{'] = ' ',  ['}'] = ' ', ['~'] = ' ',  [127] = ' ', ['a'] = 'a',
+    ['b'] = 'b', ['c'] = 'c', ['d'] = 'd',  ['e'] = 'e', ['f'] = 'f',  ['g'] = 'g', ['h'] = 'h',
+    ['i'] = 'i', ['j'] = 'j', ['k'] = 'k',  ['l'] = 'l', ['m'] = 'm',  ['n'] = 'n', ['o'] = 'o',
+    ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',  ['s'] = 's', ['t'] = 't',  ['u'] = 'u', ['v'] = 'v',
+    ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',  ['z'] = 'z', ['A'] = 'a',  ['B'] = 'b', ['C'] = 'c',
+    ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',  ['G'] = 'g', ['H'] = 'h',  ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm',  ['N'] = 'n', ['O'] = 'o',  ['P'] = 'p', ['Q'] = 'q',
+    ['R'] = 'r', ['S'] = 's', ['T'] = 't',  ['U'] = 'u', ['V'] = 'v',  ['W'] = 'w', ['X'] = 'x',
+    ['Y'] = 'y', ['Z'] = 'z',
+};
+
+/*
+ * The branch-free loop for ASCII words and separators, entered between tokens.  Every byte is
+ * written at the end of the folded text; the end advances unless the byte repeats the one
+ * before (a second separator, or a repeated letter, which is merged by a rare call).  So the
+ * length of a word costs no mispredicted branch.  A token that ends as a single letter, or
+ * while a glue run is open, takes a rare call to the glue logic.  Returns where it stopped (a
+ * digit, a leet symbol, non-ASCII, or `end`), with the state converted back for the general
+ * path: inside a token, or between tokens with the space pending.
+ */
+static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st, idt_norm *n)
+{
+	char *out = n->out;
+	uint32_t *ost = n->ost;
+	uint8_t *oln = n->oln;
+	size_t o = n->len, j = i;
+	int prev = ' ';
+	if (o > 0) {
+		/* the pending space, written ahead; a separator run stops on it */
+		out[o] = ' ';
+		ost[o] = st->sp_set ? st->sp_ost : (uint32_t)i;
+		oln[o] = st->sp_set ? st->sp_oln : 0;
+		o++;
+	}
+	size_t tstart = o;
+	unsigned toklen = 0;
+	bool g_active = st->g_active;
+	for (; j < end; j++) {
+		unsigned char b = p[j];
+		int t = b < 0x80 ? fast_char[b] : 0;
+		if (t == 0) break;
+		if (t == prev && t != ' ') {
+			n->len = o;
+			if (merge_letter(n, 1, (uint32_t)j + 1) != IDT_OK) break;
+			continue;
+		}
+		bool is_sep = t == ' ', adv = t != prev;
+		/* The length of the token this separator ends (0 when it ends none), computed
+		 * without a branch: a branch on "end of word" would mispredict once a word. */
+		unsigned ended = toklen & (0u - (unsigned)is_sep);
+		if (__builtin_expect(ended == 1 || (ended && g_active), 0)) {
+			n->len = o;
+			if (glue_token(st, tstart, toklen, U_LETTER, false) != IDT_OK) break;
+			o = n->len;
+			g_active = st->g_active;
+		}
+		out[o] = (char)t;
+		ost[o] = (uint32_t)j;
+		oln[o] = 1;
+		o += adv;
+		size_t sep_mask = 0 - (size_t)is_sep;
+		tstart = (o & sep_mask) | (tstart & ~sep_mask);
+		toklen = (toklen + 1) & ~(unsigned)sep_mask;
+		prev = t;
+	}
+	if (prev == ' ') {
+		/* between tokens: the space written ahead becomes pending again */
+		if (o > 0 && o > n->len) {
+			o--;
+			st->need_space = true;
+			st->sp_set = true;
+			st->sp_ost = ost[o];
+			st->sp_oln = oln[o];
+		}
+		n->len = o;
+		return j;
+	}
+	n->len = o;
+	st->in_tok = true;
+	st->need_space = false;
+	st->sp_set = false;
+	st->tok_start = tstart;
+	st->tok_letters = toklen;
+	st->tok_units = toklen;
+	st->tok_kind1 = U_LETTER;
+	st->tok_glue1 = false;
+	st->tok_leetd = false;
+	st->tok_sym = false;
+	st->pend_sym = 0;
+	st->last_c = prev;
+	st->last_unit = o - 1;
+	return j;
+}
+
+/* Decodes the UTF-8 sequence at p[0..n) (n >= 1, p[0] >= 0x80); returns its length, 0 if
+ * invalid.  The same rules as idt__utf8_decode(), inline for the hot path. */
+static inline size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	if (c >= 0xC2 && c <= 0xDF && n >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
+		return 2;
+	}
+	if (c >= 0xE0 && c <= 0xEF && n >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;
+		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+		return 3;
+	}
+	return idt__utf8_decode(p, n, cp);
+}
+
+/*
+ * The hot loop of other scripts: copies the run of letters at p[i..end) that are kept as they
+ * are (FOLD_LETTER) or fold to one ASCII letter (FOLD_MAP, the look-alikes and accented
+ * letters) into the current token.  Each writes no more bytes than it reads, so no room check
+ * is needed.  Returns where the run stopped.
+ */
+static inline size_t letter_run8(const unsigned char *p, size_t i, size_t end, nstate *st,
+                                 idt_norm *n)
+{
+	const idt_folder *f = st->f;
+	size_t j = i;
+	int last = st->last_c;
+	while (j < end && p[j] >= 0x80) {
+		uint32_t cp;
+		size_t k = decode(p + j, end - j, &cp);
+		if (k == 0) break;
+		uint32_t e = idt__fold_entry(f, cp);
+		uint32_t kind = e & FOLD_KIND_MASK;
+		size_t o = n->len;
+		if (kind == FOLD_LETTER) {
+			if (st->tok_units++ == 0) {
+				st->tok_kind1 = U_OLETTER;
+				st->tok_glue1 = (e & FOLD_GLUE) != 0;
+			}
+			for (size_t q = 0; q < k; q++) {
+				n->out[o + q] = (char)p[j + q];
+				n->ost[o + q] = (uint32_t)j;
+				n->oln[o + q] = (uint8_t)k;
+			}
+			n->len = o + k;
+			st->last_unit = o;
+			last = -1;
+		} else if (kind == FOLD_MAP && FOLD_LEN(e) == 1 &&
+		           ascii_cls[(unsigned char)f->pool[FOLD_OFF(e)]] == C_LETTER) {
+			int c = f->pool[FOLD_OFF(e)];
+			if (c == last) {
+				if (merge_letter(n, 1, (uint32_t)(j + k)) != IDT_OK) break;
+			} else {
+				if (st->tok_units++ == 0) st->tok_kind1 = U_LETTER;
+				n->out[o] = (char)c;
+				n->ost[o] = (uint32_t)j;
+				n->oln[o] = (uint8_t)k;
+				n->len = o + 1;
+				st->last_unit = o;
+				st->tok_letters++;
+				last = c;
+			}
+		} else {
+			break;
+		}
+		j += k;
+	}
+	st->last_c = last;
+	return j;
+}
+
+/* Whether ending the current token needs nothing but bookkeeping (no leet folding, no
+ * trailing symbols to cut). */
+static inline bool tok_end_is_simple(const nstate *st)
+{
+	return !st->pend_sym && !st->tok_sym && !(st->tok_leetd && st->tok_letters >= 2);
+}
+
 static void invalid_byte(idt_norm *n, size_t i)
 {
 	if (n->ninvalid++ == 0) n->first_invalid = i;
@@ -693,28 +947,68 @@ idt_status idt_normalize(const idt_folder *f, const char *s, size_t len, idt_nor
 		rc = reserve(n, n->len + (chunk_end - i) + 16);
 		while (i < chunk_end && rc == IDT_OK) {
 			unsigned char b = p[i];
+			if (b < 0x80 && !st.in_tok && (st.need_space || n->len == 0)) {
+				size_t j = fast_run(p, i, chunk_end, &st, n);
+				if (j > i) {
+					i = j;
+					continue;
+				}
+			}
 			if (b < 0x80) {
 				int cls = ascii_cls[b];
-				int c = b | 0x20;
-				/* The common case inline: a letter inside a word. */
-				if (cls == C_LETTER && st.in_tok && !st.pend_sym &&
-				    st.last_c != c) {
-					size_t o = n->len++;
-					n->out[o] = (char)c;
-					n->ost[o] = (uint32_t)i;
-					n->oln[o] = 1;
-					st.last_c = c;
-					st.last_unit = o;
-					st.tok_letters++;
-					st.tok_units++;
-				} else {
-					rc = ascii_char(&st, cls, (char)b, i, 1);
+				if (cls != C_SEP && cls != C_SYM && !st.pend_sym) {
+					if (!st.in_tok) {
+						tok_begin(&st, i);
+						st.tok_kind1 = cls == C_LETTER ? U_LETTER : U_DIGIT;
+					}
+					i = word_run(p, i, chunk_end, &st, n);
+					continue;
 				}
+				if (cls == C_SEP && !st.in_tok) {
+					if (!st.sp_set) {
+						st.sp_set = true;
+						st.sp_ost = (uint32_t)i;
+						st.sp_oln = 1;
+					}
+					i++;
+					continue;
+				}
+				if (cls == C_SEP && tok_end_is_simple(&st)) {
+					/* The end of an ordinary word, inline. */
+					st.in_tok = false;
+					st.last_c = -1;
+					st.need_space = true;
+					st.sp_set = true;
+					st.sp_ost = (uint32_t)i;
+					st.sp_oln = 1;
+					if (st.tok_units == 1 || st.g_active)
+						rc = glue_token(&st, st.tok_start, st.tok_units,
+						                st.tok_kind1, st.tok_glue1);
+					i++;
+					continue;
+				}
+				rc = ascii_char(&st, cls, (char)b, i, 1);
 				i++;
 				continue;
 			}
+			if (!st.pend_sym) {
+				/* A run of letters of other scripts, inline. */
+				if (!st.in_tok) {
+					uint32_t cp;
+					size_t k = decode(p + i, len - i, &cp);
+					uint32_t e = k ? idt__fold_entry(f, cp) : FOLD_SEP;
+					if ((e & FOLD_KIND_MASK) == FOLD_LETTER) tok_begin(&st, i);
+				}
+				if (st.in_tok) {
+					size_t j = letter_run8(p, i, chunk_end, &st, n);
+					if (j > i) {
+						i = j;
+						continue;
+					}
+				}
+			}
 			uint32_t cp;
-			size_t k = idt__utf8_decode(p + i, len - i, &cp);
+			size_t k = decode(p + i, len - i, &cp);
 			if (k == 0) {
 				invalid_byte(n, i);
 				rc = sep(&st, i, 1);
