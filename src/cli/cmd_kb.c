@@ -14,6 +14,7 @@ static const char kb_usage[] =
     "usage: interdict kb lint [--dict FILE] [--kb DIR] [--kb-extra PATH]...\n"
     "       interdict kb stats [--json] [--kb DIR] [--kb-extra PATH]...\n"
     "       interdict kb lookup [--kb DIR] [--kb-extra PATH]... TEXT...\n"
+    "       interdict kb terms [--normalised] [--kb DIR] [--kb-extra PATH]...\n"
     "\n"
     "The knowledge base: controlled substances, precursors and NPS with their names in many\n"
     "languages, CAS numbers, brand names, slang and emoji (docs/knowledge-base.md).\n"
@@ -26,12 +27,16 @@ static const char kb_usage[] =
     "  stats   counts per international list, class, term kind, trust and language.\n"
     "  lookup  normalise TEXT as the scanner does and show each entity and term that\n"
     "          matches, with the evidence span and the reasons of the verdict.\n"
+    "  terms   every match term and phrase, one per line (--normalised: as the scanner\n"
+    "          matches them); for benchmarks and external tools.\n"
     "\n"
     "Options:\n"
     "      --kb DIR        use the files in DIR instead of the bundled knowledge base\n"
     "      --kb-extra PATH add a national list or watch list; repeatable\n"
     "      --dict FILE     word list for lint (one word per line)\n"
-    "      --json          stats as JSON\n";
+    "      --json          stats as JSON\n"
+    "      --normalised    terms: print the normal forms\n"
+    "  -h, --help          this manual\n";
 
 typedef struct kb_opts {
 	const char *kb_dir;

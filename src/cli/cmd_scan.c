@@ -60,6 +60,7 @@ static const char scan_usage[] =
     "\n"
     "Performance:\n"
     "  -j, --threads N        scanning threads (default: all cores)\n"
+    "  -h, --help             this manual\n"
     "\n"
     "Bad input (invalid JSON, a missing text field, a record over 16 MiB, NUL bytes) is\n"
     "reported on standard error with its file and line, counted in the summary and skipped;\n"
