@@ -247,7 +247,9 @@ static const unit *unit_at(const idt__sx *x, size_t p, size_t *end)
 	size_t be = 0;
 	int c = idt__at(x, p);
 	if (!idt__alpha(c) && c < 0x80) return NULL;
+	c = idt__lower(c);
 	for (size_t k = 0; k < IDT_ARRAY_LEN(units); k++) {
+		if ((unsigned char)units[k].w[0] != c) continue;
 		size_t e = match_word(x, p, units[k].w);
 		if (e > be) be = e, best = &units[k];
 	}
@@ -353,7 +355,9 @@ static const char *currency_after(const idt__sx *x, size_t p, size_t *end)
 	}
 	int c = idt__at(x, p);
 	if (!idt__alpha(c) && c < 0x80) return NULL;
+	c = idt__lower(c);
 	for (size_t k = 0; k < IDT_ARRAY_LEN(currencies); k++) {
+		if ((unsigned char)currencies[k].w[0] != c) continue;
 		size_t e = match_word(x, p, currencies[k].w);
 		if (!e || idt__digit(idt__at(x, e))) continue;
 		if (!currencies[k].any_case)

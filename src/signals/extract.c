@@ -66,8 +66,27 @@ bool idt__sx_eq(const idt__sx *x, size_t a, size_t b, const char *lit)
 	return b - a == strlen(lit) && idt__sx_prefix(x, a, lit);
 }
 
+/* SWAR: the high bit of each byte of v that is an ASCII letter or digit.  Bytes are masked to
+ * 7 bits first so that no addition carries into the next byte; bytes >= 0x80 are dropped. */
+static inline uint64_t alnum_bytes(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t y = v & ~high, l = y | (0x20 * ones); /* ASCII letters folded to lower case */
+	uint64_t letter = (l + (0x80 - 'a') * ones) & ~(l + (0x7f - 'z') * ones);
+	uint64_t digit = (y + (0x80 - '0') * ones) & ~(y + (0x7f - '9') * ones);
+	return (letter | digit) & ~v & high;
+}
+
 size_t idt__sx_word_end(const idt__sx *x, size_t i)
 {
+	/* eight bytes at a time while they are all letters or digits */
+	while (i + 8 <= x->len) {
+		uint64_t v;
+		memcpy(&v, x->s + i, 8);
+		uint64_t other = ~alnum_bytes(v) & 0x8080808080808080ULL;
+		if (other) return i + (size_t)(__builtin_ctzll(other) >> 3); /* little-endian */
+		i += 8;
+	}
 	while (i < x->len && (byte_class[x->s[i]] & (C_ALPHA | C_DIGIT))) i++;
 	return i;
 }
@@ -91,83 +110,84 @@ size_t idt__sx_spaces(const idt__sx *x, size_t i, int max)
 
 typedef struct keyword {
 	const char *w; /* lower case */
+	size_t len;    /* strlen(w) */
 	int kind;      /* enum idt__kw */
 } keyword;
 
-/* Grouped by first letter, see kw_lookup(). */
-static const keyword kw_table[] = {
-    {"call", IDT__KW_PHONE},
-    {"cell", IDT__KW_PHONE},
-    {"discord", IDT__KW_DISCORD},
-    {"eightball", IDT__KW_EIGHTBALL},
-    {"half", IDT__KW_HALF},
-    {"http", IDT__KW_HTTP},
-    {"https", IDT__KW_HTTP},
-    {"kik", IDT__KW_KIK},
-    {"mob", IDT__KW_PHONE},
-    {"mobile", IDT__KW_PHONE},
-    {"phone", IDT__KW_PHONE},
-    {"purity", IDT__KW_PURITY},
-    {"pureza", IDT__KW_PURITY},
-    {"purete", IDT__KW_PURITY},
-    {"reinheit", IDT__KW_PURITY},
-    {"qp", IDT__KW_QP},
-    {"sc", IDT__KW_SNAP},
-    {"signal", IDT__KW_SIGNAL},
-    {"sms", IDT__KW_PHONE},
-    {"snap", IDT__KW_SNAP},
-    {"snapchat", IDT__KW_SNAPCHAT},
-    {"t", IDT__KW_T},
-    {"teenth", IDT__KW_TEENTH},
-    {"teener", IDT__KW_TEENTH},
-    {"tel", IDT__KW_PHONE},
-    {"telefon", IDT__KW_PHONE},
-    {"telefone", IDT__KW_PHONE},
-    {"telefono", IDT__KW_PHONE},
-    {"telega", IDT__KW_TELEGRAM},
-    {"telegram", IDT__KW_TELEGRAM},
-    {"text", IDT__KW_PHONE},
-    {"tg", IDT__KW_TG},
-    {"threema", IDT__KW_THREEMA},
-    {"viber", IDT__KW_VIBER},
-    {"wa", IDT__KW_WA},
-    {"whatsapp", IDT__KW_WHATSAPP},
-    {"wickr", IDT__KW_WICKR},
-    {"wickrme", IDT__KW_WICKR},
-    {"www", IDT__KW_WWW},
-    {"zip", IDT__KW_ZIP},
-    {"zips", IDT__KW_ZIP},
-};
-
-/* Letters that start a keyword, so that most words cost one table lookup. */
-static bool kw_first(int c)
-{
-	switch (idt__lower(c)) {
-	case 'c':
-	case 'd':
-	case 'e':
-	case 'h':
-	case 'k':
-	case 'm':
-	case 'p':
-	case 'q':
-	case 'r':
-	case 's':
-	case 't':
-	case 'v':
-	case 'w':
-	case 'z': return true;
-	default: return false;
+#define KW(w, kind)                                                                                \
+	{                                                                                          \
+		w, sizeof(w) - 1, kind                                                             \
 	}
-}
+
+/* Keywords by first letter; kw_lookup() reads only the list of the word's first letter. */
+static const keyword kw_c[] = {KW("call", IDT__KW_PHONE), KW("cell", IDT__KW_PHONE)};
+static const keyword kw_d[] = {KW("discord", IDT__KW_DISCORD)};
+static const keyword kw_e[] = {KW("eightball", IDT__KW_EIGHTBALL)};
+static const keyword kw_h[] = {KW("half", IDT__KW_HALF), KW("http", IDT__KW_HTTP),
+                               KW("https", IDT__KW_HTTP)};
+static const keyword kw_k[] = {KW("kik", IDT__KW_KIK)};
+static const keyword kw_m[] = {KW("mob", IDT__KW_PHONE), KW("mobile", IDT__KW_PHONE)};
+static const keyword kw_p[] = {KW("phone", IDT__KW_PHONE), KW("purity", IDT__KW_PURITY),
+                               KW("pureza", IDT__KW_PURITY), KW("purete", IDT__KW_PURITY)};
+static const keyword kw_r[] = {KW("reinheit", IDT__KW_PURITY)};
+static const keyword kw_q[] = {KW("qp", IDT__KW_QP)};
+static const keyword kw_s[] = {KW("sc", IDT__KW_SNAP), KW("signal", IDT__KW_SIGNAL),
+                               KW("sms", IDT__KW_PHONE), KW("snap", IDT__KW_SNAP),
+                               KW("snapchat", IDT__KW_SNAPCHAT)};
+static const keyword kw_t[] = {KW("t", IDT__KW_T),
+                               KW("teenth", IDT__KW_TEENTH),
+                               KW("teener", IDT__KW_TEENTH),
+                               KW("tel", IDT__KW_PHONE),
+                               KW("telefon", IDT__KW_PHONE),
+                               KW("telefone", IDT__KW_PHONE),
+                               KW("telefono", IDT__KW_PHONE),
+                               KW("telega", IDT__KW_TELEGRAM),
+                               KW("telegram", IDT__KW_TELEGRAM),
+                               KW("text", IDT__KW_PHONE),
+                               KW("tg", IDT__KW_TG),
+                               KW("threema", IDT__KW_THREEMA)};
+static const keyword kw_v[] = {KW("viber", IDT__KW_VIBER)};
+static const keyword kw_w[] = {KW("wa", IDT__KW_WA), KW("whatsapp", IDT__KW_WHATSAPP),
+                               KW("wickr", IDT__KW_WICKR), KW("wickrme", IDT__KW_WICKR),
+                               KW("www", IDT__KW_WWW)};
+static const keyword kw_z[] = {KW("zip", IDT__KW_ZIP), KW("zips", IDT__KW_ZIP)};
+
+/* Per first letter a - z: its list, and a bit per keyword length present so that most words
+ * cost one lookup.  Every length in a list must have its bit, or the keyword is never found. */
+static const struct {
+	const keyword *list;
+	size_t n;
+	uint16_t len_mask;
+} kw_index[26] = {
+    ['c' - 'a'] = {kw_c, IDT_ARRAY_LEN(kw_c), (1u << 4)},
+    ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d), (1u << 7)},
+    ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e), (1u << 9)},
+    ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h), (1u << 4) | (1u << 5)},
+    ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k), (1u << 3)},
+    ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m), (1u << 3) | (1u << 6)},
+    ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p), (1u << 5) | (1u << 6)},
+    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8)},
+    ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q), (1u << 2)},
+    ['s' - 'a'] = {kw_s, IDT_ARRAY_LEN(kw_s),
+                   (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 8)},
+    ['t' - 'a'] = {kw_t, IDT_ARRAY_LEN(kw_t),
+                   (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) |
+                       (1u << 8)},
+    ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v), (1u << 5)},
+    ['w' - 'a'] = {kw_w, IDT_ARRAY_LEN(kw_w),
+                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 7) | (1u << 8)},
+    ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z), (1u << 3) | (1u << 4)},
+};
 
 static int kw_lookup(const idt__sx *x, size_t a, size_t b)
 {
-	if (b - a > 9 || !kw_first(x->s[a])) return IDT__KW_NONE;
+	size_t n = b - a;
 	int c = idt__lower(x->s[a]);
-	for (size_t k = 0; k < IDT_ARRAY_LEN(kw_table); k++)
-		if (kw_table[k].w[0] == c && idt__sx_eq(x, a, b, kw_table[k].w))
-			return kw_table[k].kind;
+	if (n > 9 || c < 'a' || c > 'z' || !(kw_index[c - 'a'].len_mask & (1u << n)))
+		return IDT__KW_NONE;
+	const keyword *k = kw_index[c - 'a'].list;
+	for (size_t j = 0; j < kw_index[c - 'a'].n; j++)
+		if (k[j].len == n && idt__sx_prefix(x, a, k[j].w)) return k[j].kind;
 	return IDT__KW_NONE;
 }
 

@@ -20,35 +20,64 @@ static const uint64_t round_const[24] = {
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-/* Rotation offsets of the rho step, by lane index x + 5y (FIPS 202 table 2). */
-static const unsigned rho_off[25] = {
-    0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14,
+/* rho and pi together: following the lane that pi moves into position 1, 10, 7, 11 ... (the
+ * orbit of (x, y) -> (y, 2x + 3y) from lane 1), each lane is rotated by its rho offset
+ * t(t + 1)/2 (FIPS 202 section 3.2.2, algorithm 2). */
+static const unsigned char pi_lane[24] = {
+    10, 7, 11, 17, 18, 3, 5, 16, 8, 21, 24, 4, 15, 23, 19, 13, 12, 2, 20, 14, 22, 9, 6, 1,
+};
+static const unsigned char rho_rot[24] = {
+    1, 3, 6, 10, 15, 21, 28, 36, 45, 55, 2, 14, 27, 41, 56, 8, 25, 43, 62, 18, 39, 61, 20, 44,
 };
 
 static inline uint64_t rotl(uint64_t v, unsigned n)
 {
-	/* n == 0 would shift by 64, which is undefined */
-	return n ? (v << n) | (v >> (64 - n)) : v;
+	/* every offset used is in 1..63: no shift by 64 */
+	return (v << n) | (v >> (64 - n));
 }
 
 void idt__keccak_f1600(uint64_t a[25])
 {
-	uint64_t b[25], c[5], d[5];
+	uint64_t c0, c1, c2, c3, c4, d0, d1, d2, d3, d4, t, u;
 	for (int round = 0; round < 24; round++) {
 		/* theta: xor each lane with the parities of two neighbouring columns */
-		for (int x = 0; x < 5; x++)
-			c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-		for (int x = 0; x < 5; x++) d[x] = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
-		for (int i = 0; i < 25; i++) a[i] ^= d[i % 5];
-		/* rho and pi: rotate lane (x, y) and move it to (y, 2x + 3y) */
-		for (int x = 0; x < 5; x++)
-			for (int y = 0; y < 5; y++)
-				b[y + 5 * ((2 * x + 3 * y) % 5)] =
-				    rotl(a[x + 5 * y], rho_off[x + 5 * y]);
+		c0 = a[0] ^ a[5] ^ a[10] ^ a[15] ^ a[20];
+		c1 = a[1] ^ a[6] ^ a[11] ^ a[16] ^ a[21];
+		c2 = a[2] ^ a[7] ^ a[12] ^ a[17] ^ a[22];
+		c3 = a[3] ^ a[8] ^ a[13] ^ a[18] ^ a[23];
+		c4 = a[4] ^ a[9] ^ a[14] ^ a[19] ^ a[24];
+		d0 = c4 ^ rotl(c1, 1);
+		d1 = c0 ^ rotl(c2, 1);
+		d2 = c1 ^ rotl(c3, 1);
+		d3 = c2 ^ rotl(c4, 1);
+		d4 = c3 ^ rotl(c0, 1);
+		for (int y = 0; y < 25; y += 5) {
+			a[y] ^= d0;
+			a[y + 1] ^= d1;
+			a[y + 2] ^= d2;
+			a[y + 3] ^= d3;
+			a[y + 4] ^= d4;
+		}
+		/* rho and pi */
+		t = a[1];
+		for (int i = 0; i < 24; i++) {
+			u = a[pi_lane[i]];
+			a[pi_lane[i]] = rotl(t, rho_rot[i]);
+			t = u;
+		}
 		/* chi: the only non-linear step, along rows */
-		for (int y = 0; y < 25; y += 5)
-			for (int x = 0; x < 5; x++)
-				a[y + x] = b[y + x] ^ (~b[y + (x + 1) % 5] & b[y + (x + 2) % 5]);
+		for (int y = 0; y < 25; y += 5) {
+			c0 = a[y];
+			c1 = a[y + 1];
+			c2 = a[y + 2];
+			c3 = a[y + 3];
+			c4 = a[y + 4];
+			a[y] = c0 ^ (~c1 & c2);
+			a[y + 1] = c1 ^ (~c2 & c3);
+			a[y + 2] = c2 ^ (~c3 & c4);
+			a[y + 3] = c3 ^ (~c4 & c0);
+			a[y + 4] = c4 ^ (~c0 & c1);
+		}
 		/* iota */
 		a[0] ^= round_const[round];
 	}
