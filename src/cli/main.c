@@ -11,6 +11,8 @@ static const idt_cli_command commands[] = {
     {"scan", "find controlled substances and trafficking signals in text", idt_cmd_scan},
     {"kb", "inspect and check the substance knowledge base (lint, stats, lookup)", idt_cmd_kb},
     /* server commands: one line each */
+    {"serve", "run the incident communication server (JSON API, web app)", idt_cmd_serve},
+    {"admin", "administer a server database: organisations, users, tokens, audit", idt_cmd_admin},
 };
 
 static const char usage_text[] =

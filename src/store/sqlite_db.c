@@ -1,0 +1,478 @@
+/*
+ * sqlite_db.c - the SQLite backend's foundation: opening the database (WAL, synchronous=FULL,
+ * foreign keys), the versioned migrations, the connection pool and the statement helpers the
+ * other sqlite_*.c files use.
+ *
+ * Migrations: schema_version holds one row, the version applied; migrations[] holds the SQL of
+ * each version in order and is only ever appended to.  Opening applies the missing ones, each
+ * in its own transaction.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "sqlite_int.h"
+#include "audit_chain.h"
+
+/* ---------------------------------------------------------------- migrations */
+
+static const char *const migrations[] = {
+    /* 1: the whole initial model (docs/data-model.md) */
+    "CREATE TABLE orgs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " country TEXT NOT NULL CHECK (length(country) = 2 AND country = upper(country)),"
+    " kind TEXT NOT NULL CHECK (kind IN ('government','international-body','platform',"
+    "'drug-checking-service')), created_at INTEGER NOT NULL);"
+    "CREATE TABLE users(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    " username TEXT NOT NULL UNIQUE, pwhash TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK (role IN ('admin','analyst','viewer')),"
+    " disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);"
+    "CREATE TABLE sharing_groups(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " owner_org INTEGER NOT NULL REFERENCES orgs(id), created_at INTEGER NOT NULL);"
+    "CREATE TABLE sharing_group_orgs(group_id INTEGER NOT NULL REFERENCES sharing_groups(id)"
+    " ON DELETE CASCADE, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    " PRIMARY KEY (group_id, org_id)) WITHOUT ROWID;"
+    "CREATE INDEX sgo_org ON sharing_group_orgs(org_id, group_id);"
+    "CREATE TABLE sessions(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id)"
+    " ON DELETE CASCADE, csrf TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id), name TEXT NOT NULL,"
+    " scopes INTEGER NOT NULL, created_at INTEGER NOT NULL, revoked_at INTEGER);"
+    "CREATE TABLE incidents(id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    " created_by INTEGER NOT NULL REFERENCES users(id), type TEXT NOT NULL,"
+    " status TEXT NOT NULL, title TEXT NOT NULL, narrative TEXT NOT NULL DEFAULT '',"
+    " occurred_on TEXT, reported_on TEXT, day INTEGER, transport_mode TEXT, concealment TEXT,"
+    " source TEXT, evidence TEXT, tlp TEXT NOT NULL, distribution TEXT NOT NULL"
+    " CHECK (distribution IN ('own-org','sharing-group','all')),"
+    " sharing_group_id INTEGER REFERENCES sharing_groups(id),"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE INDEX incidents_org ON incidents(org_id, id);"
+    "CREATE INDEX incidents_dist ON incidents(distribution, sharing_group_id);"
+    "CREATE INDEX incidents_occ ON incidents(occurred_on);"
+    "CREATE INDEX incidents_type ON incidents(type, occurred_on);"
+    "CREATE TABLE incident_countries(incident_id INTEGER NOT NULL REFERENCES incidents(id)"
+    " ON DELETE CASCADE, role TEXT NOT NULL, seq INTEGER NOT NULL, country TEXT NOT NULL,"
+    " PRIMARY KEY (incident_id, role, seq)) WITHOUT ROWID;"
+    "CREATE INDEX ic_country ON incident_countries(country, incident_id);"
+    "CREATE TABLE incident_substances(incident_id INTEGER NOT NULL REFERENCES incidents(id)"
+    " ON DELETE CASCADE, seq INTEGER NOT NULL, substance TEXT NOT NULL, name TEXT,"
+    " class TEXT, quantity REAL, unit TEXT, form TEXT, purity REAL,"
+    " PRIMARY KEY (incident_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX is_substance ON incident_substances(substance, incident_id);"
+    "CREATE INDEX is_class ON incident_substances(class, incident_id);"
+    "CREATE TABLE observables(id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,"
+    " UNIQUE (type, value));"
+    "CREATE TABLE incident_observables(incident_id INTEGER NOT NULL REFERENCES incidents(id)"
+    " ON DELETE CASCADE, observable_id INTEGER NOT NULL REFERENCES observables(id),"
+    " seq INTEGER NOT NULL, raw TEXT,"
+    " PRIMARY KEY (incident_id, observable_id)) WITHOUT ROWID;"
+    "CREATE INDEX io_obs ON incident_observables(observable_id, incident_id);"
+    "CREATE TABLE incident_routes(substance TEXT NOT NULL, origin TEXT NOT NULL,"
+    " destination TEXT NOT NULL, day INTEGER NOT NULL, incident_id INTEGER NOT NULL"
+    " REFERENCES incidents(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (substance, origin, destination, day, incident_id)) WITHOUT ROWID;"
+    "CREATE INDEX ir_incident ON incident_routes(incident_id);"
+    "CREATE TABLE correlations(a INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " b INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE, kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " PRIMARY KEY (a, b, kind, detail)) WITHOUT ROWID;"
+    "CREATE INDEX corr_b ON correlations(b, a);"
+    "CREATE TABLE attachments(incident_id INTEGER NOT NULL REFERENCES incidents(id)"
+    " ON DELETE CASCADE, sha256 TEXT NOT NULL, name TEXT NOT NULL, media_type TEXT NOT NULL,"
+    " size INTEGER NOT NULL, created_at INTEGER NOT NULL, created_by INTEGER,"
+    " PRIMARY KEY (incident_id, sha256)) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE incidents_fts USING fts5(title, narrative, extra,"
+    " tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE TABLE hits(id TEXT NOT NULL, org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    " verdict TEXT NOT NULL, score REAL, flagged INTEGER, first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL, seen_count INTEGER NOT NULL DEFAULT 1, sources TEXT,"
+    " status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new','confirmed','dismissed')),"
+    " reason TEXT, incident_id INTEGER REFERENCES incidents(id) ON DELETE SET NULL,"
+    " decided_by INTEGER, decided_at INTEGER, submitted_by INTEGER,"
+    " PRIMARY KEY (org_id, id));"
+    "CREATE INDEX hits_queue ON hits(org_id, status, last_seen);"
+    "CREATE TABLE audit_log(id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, user_id INTEGER,"
+    " username TEXT, org_id INTEGER, addr TEXT, action TEXT NOT NULL, object_type TEXT,"
+    " object_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
+    "CREATE TABLE subscriptions(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, kind TEXT NOT NULL, value TEXT NOT NULL,"
+    " webhook TEXT, created_at INTEGER NOT NULL);"
+    "CREATE INDEX subs_match ON subscriptions(kind, value);"
+    "CREATE INDEX subs_user ON subscriptions(user_id);"
+    "CREATE TABLE notifications(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL"
+    " REFERENCES users(id) ON DELETE CASCADE, incident_id INTEGER NOT NULL"
+    " REFERENCES incidents(id) ON DELETE CASCADE, subscription_id INTEGER"
+    " REFERENCES subscriptions(id) ON DELETE SET NULL, reason TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, read_at INTEGER, UNIQUE (user_id, incident_id));"
+    "CREATE TABLE webhook_queue(id INTEGER PRIMARY KEY, url TEXT NOT NULL,"
+    " payload TEXT NOT NULL, created_at INTEGER NOT NULL);",
+};
+
+static idt_status migrate(sqlite3 *db, const char **errmsg)
+{
+	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
+	                 NULL, NULL, NULL) != SQLITE_OK) {
+		*errmsg = "cannot create schema_version";
+		return IDT_ESTORE;
+	}
+	for (;;) {
+		int64_t v = 0;
+		sqlite3_stmt *s = idt__sq_prep(db, "SELECT max(version) FROM schema_version", "");
+		if (!s) return IDT_ESTORE;
+		if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+		if (v > (int64_t)(sizeof migrations / sizeof migrations[0])) {
+			*errmsg = "the database was made by a newer interdict (schema version)";
+			return IDT_ESTORE;
+		}
+		if (v == (int64_t)(sizeof migrations / sizeof migrations[0])) return IDT_OK;
+		if (idt__sq_begin(db) != IDT_OK) return IDT_ESTORE;
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    idt__sq_exec(db, "INSERT INTO schema_version(version) VALUES (?)", "i",
+		                 (int64_t)(v + 1)) != IDT_OK) {
+			*errmsg = "a migration failed";
+			idt__sq_rollback(db);
+			return IDT_ESTORE;
+		}
+		if (idt__sq_commit(db) != IDT_OK) return IDT_ESTORE;
+	}
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static sqlite3 *open_conn(const char *path, const char **errmsg)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		*errmsg = "cannot open the database file";
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	/* WAL for concurrent readers; FULL so that an acknowledged commit survives power loss
+	 * and SIGKILL alike; foreign keys enforced; no loading of extensions. */
+	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                      " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+	                      " PRAGMA cache_size=-65536;";
+	if (sqlite3_exec(db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+		*errmsg = "cannot configure the database (WAL)";
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	return db;
+}
+
+void idt__sq_close(idt_store *st)
+{
+	if (!st) return;
+	sq_store *q = st->impl;
+	if (q) {
+		for (int i = 0; i < q->n; i++) sqlite3_close(q->conns[i]);
+		free(q->conns);
+		free(q->busy);
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+	}
+	free(st);
+}
+
+idt_status idt__sqlite_open(const char *path, int pool_size, idt_store **out, const char **errmsg)
+{
+	const char *dummy;
+	if (!errmsg) errmsg = &dummy;
+	*out = NULL;
+	if (pool_size < 1) pool_size = 1;
+	if (pool_size > 64) pool_size = 64;
+	idt_store *st = calloc(1, sizeof *st);
+	sq_store *q = calloc(1, sizeof *q);
+	if (!st || !q) {
+		free(st), free(q);
+		return IDT_ENOMEM;
+	}
+	st->ops = &idt__sq_ops;
+	st->impl = q;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->conns = calloc((size_t)pool_size, sizeof *q->conns);
+	q->busy = calloc((size_t)pool_size, sizeof *q->busy);
+	if (!q->conns || !q->busy) {
+		idt__sq_close(st);
+		return IDT_ENOMEM;
+	}
+	for (int i = 0; i < pool_size; i++) {
+		q->conns[i] = open_conn(path, errmsg);
+		if (!q->conns[i]) {
+			idt__sq_close(st);
+			return IDT_ESTORE;
+		}
+		q->n++;
+		if (i == 0) {
+			idt_status s = migrate(q->conns[0], errmsg);
+			if (s != IDT_OK) {
+				idt__sq_close(st);
+				return s;
+			}
+		}
+	}
+	*out = st;
+	return IDT_OK;
+}
+
+sqlite3 *idt__sq_acquire(idt_store *st)
+{
+	sq_store *q = st->impl;
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		for (int i = 0; i < q->n; i++)
+			if (!q->busy[i]) {
+				q->busy[i] = true;
+				pthread_mutex_unlock(&q->mu);
+				return q->conns[i];
+			}
+		pthread_cond_wait(&q->cv, &q->mu);
+	}
+}
+
+void idt__sq_release(idt_store *st, sqlite3 *db)
+{
+	sq_store *q = st->impl;
+	pthread_mutex_lock(&q->mu);
+	for (int i = 0; i < q->n; i++)
+		if (q->conns[i] == db) q->busy[i] = false;
+	pthread_cond_signal(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* ---------------------------------------------------------------- statements */
+
+static sqlite3_stmt *vprep(sqlite3 *db, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	int i = 0, rc = SQLITE_OK;
+	for (const char *t = types; *t && rc == SQLITE_OK; t++) {
+		i = idt__sq_next_pos(s, i);
+		switch (*t) {
+		case 't': {
+			const char *v = va_arg(ap, const char *);
+			rc = v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(s, i);
+			break;
+		}
+		case 'i': rc = sqlite3_bind_int64(s, i, va_arg(ap, int64_t)); break;
+		case 'd': rc = sqlite3_bind_double(s, i, va_arg(ap, double)); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			int n = va_arg(ap, int);
+			rc = sqlite3_bind_blob(s, i, p, n, SQLITE_TRANSIENT);
+			break;
+		}
+		case 'n': rc = sqlite3_bind_null(s, i); break;
+		default: rc = SQLITE_MISUSE;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+sqlite3_stmt *idt__sq_prep(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *s = vprep(db, sql, types, ap);
+	va_end(ap);
+	return s;
+}
+
+int idt__sq_next_pos(sqlite3_stmt *s, int i)
+{
+	int n = sqlite3_bind_parameter_count(s);
+	for (i++; i <= n; i++) {
+		const char *name = sqlite3_bind_parameter_name(s, i);
+		if (!name || name[0] != ':') return i;
+	}
+	return i;
+}
+
+void idt__sq_bind_org(sqlite3_stmt *s, int64_t org)
+{
+	int i = sqlite3_bind_parameter_index(s, ":org");
+	if (i > 0) sqlite3_bind_int64(s, i, org);
+}
+
+idt_status idt__sq_map(int rc)
+{
+	switch (rc) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW: return IDT_OK;
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY: return IDT_ECONFLICT;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL: return IDT_EINVAL;
+	case SQLITE_NOMEM: return IDT_ENOMEM;
+	default: return IDT_ESTORE;
+	}
+}
+
+idt_status idt__sq_run(sqlite3_stmt *s)
+{
+	if (!s) return IDT_ESTORE;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) rc = SQLITE_DONE;
+	if (rc != SQLITE_DONE) rc = sqlite3_extended_errcode(sqlite3_db_handle(s));
+	sqlite3_finalize(s);
+	return idt__sq_map(rc);
+}
+
+idt_status idt__sq_exec(sqlite3 *db, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *s = vprep(db, sql, types, ap);
+	va_end(ap);
+	return idt__sq_run(s);
+}
+
+idt_status idt__sq_begin(sqlite3 *db)
+{
+	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IDT_OK
+	                                                                          : IDT_ESTORE;
+}
+
+idt_status idt__sq_commit(sqlite3 *db)
+{
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return IDT_OK;
+	idt__sq_rollback(db);
+	return IDT_ESTORE;
+}
+
+void idt__sq_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+idt_status idt__sq_end(sqlite3 *db, idt_status st)
+{
+	if (st == IDT_OK) return idt__sq_commit(db);
+	idt__sq_rollback(db);
+	return st;
+}
+
+json_t *idt__sq_row(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	int n = sqlite3_column_count(s);
+	for (int i = 0; i < n && o; i++) {
+		const char *name = sqlite3_column_name(s, i);
+		json_t *v;
+		switch (sqlite3_column_type(s, i)) {
+		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(s, i)); break;
+		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(s, i)); break;
+		case SQLITE_NULL: v = json_null(); break;
+		default:
+			v = json_stringn((const char *)sqlite3_column_text(s, i),
+			                 (size_t)sqlite3_column_bytes(s, i));
+		}
+		if (!v) v = json_null();
+		json_object_set_new(o, name, v);
+	}
+	return o;
+}
+
+json_t *idt__sq_rows(sqlite3_stmt *s)
+{
+	json_t *a = json_array();
+	if (!s) {
+		json_decref(a);
+		return NULL;
+	}
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) json_array_append_new(a, idt__sq_row(s));
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+const char *idt__sq_text(sqlite3_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s, col);
+}
+
+/* ---------------------------------------------------------------- audit */
+
+idt_status idt__sq_audit(sqlite3 *db, const idt_actor *a, const char *action,
+                         const char *object_type, int64_t object_id, const char *object_sid,
+                         json_t *detail)
+{
+	char prev[65] = IDT_AUDIT_GENESIS, hash[65], oid[32];
+	int64_t id = 1;
+	sqlite3_stmt *s =
+	    idt__sq_prep(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", "");
+	if (!s) return IDT_ESTORE;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0) + 1;
+		const char *h = idt__sq_text(s, 1);
+		if (h && strlen(h) == 64) memcpy(prev, h, 65);
+	}
+	sqlite3_finalize(s);
+	if (!object_sid && object_id) {
+		snprintf(oid, sizeof oid, "%lld", (long long)object_id);
+		object_sid = oid;
+	}
+	char *dj =
+	    detail ? json_dumps(detail, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	int64_t ts = idt__now();
+	const idt_actor none = {0};
+	if (!a) a = &none;
+	char *canon = idt__audit_canonical(id, ts, a->user_id, a->username, a->org_id, a->addr,
+	                                   action, object_type, object_sid, dj);
+	idt_status st = IDT_ENOMEM;
+	if (canon && idt__audit_hash(prev, canon, strlen(canon), hash) == IDT_OK)
+		st = idt__sq_exec(db,
+		                  "INSERT INTO audit_log(id, ts, user_id, username, org_id, addr, "
+		                  "action, object_type, object_id, detail, prev_hash, hash) VALUES "
+		                  "(?,?,?,?,?,?,?,?,?,?,?,?)",
+		                  "iiititttttt"
+		                  "t",
+		                  id, ts, a->user_id, a->username, a->org_id, a->addr, action,
+		                  object_type, object_sid, dj, prev, hash);
+	free(canon);
+	free(dj);
+	return st;
+}
+
+/* ---------------------------------------------------------------- time */
+
+int64_t idt__now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void idt__time_iso(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
