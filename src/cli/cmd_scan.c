@@ -19,9 +19,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include "cli.h"
 
-#define BATCH_RECORDS 1024
+#define BATCH_RECORDS 1000
 #define BATCH_BYTES   (4u << 20)
 #define MAX_FIELDS    16
 
@@ -58,6 +59,13 @@ static const char scan_usage[] =
     "      --no-cache         do not read or write the compiled-database cache\n"
     "                         (default cache: $XDG_CACHE_HOME/interdict or ~/.cache/interdict)\n"
     "\n"
+    "Server:\n"
+    "      --submit URL       also send every flagged verdict, with the text of its fields,\n"
+    "                         to the triage queue of the Interdict server at URL\n"
+    "                         (POST URL/api/v1/hits); identical hits are merged there\n"
+    "      --token TOKEN      the API token for --submit (scope submit-hits); default: the\n"
+    "                         INTERDICT_TOKEN environment variable\n"
+    "\n"
     "Performance:\n"
     "  -j, --threads N        scanning threads (default: all cores)\n"
     "  -h, --help             this manual\n"
@@ -92,7 +100,10 @@ typedef struct batch {
 	idt_sb data; /* the records' bytes */
 	rec_ent *recs;
 	size_t nrecs, caprecs;
-	idt_sb out; /* rendered output */
+	idt_sb out;      /* rendered output */
+	idt_sb hits;     /* --submit: flagged verdicts with their text, back to back */
+	size_t *hit_end; /* end offset in hits of each verdict */
+	size_t nhits, caphits;
 	size_t flagged;
 	uint64_t in_bytes; /* raw input bytes consumed up to this batch (for progress) */
 	int failed;        /* a worker hit a fatal error */
@@ -105,6 +116,8 @@ typedef struct options {
 	size_t ntext;
 	const char *id_field;
 	int all, explain, quiet, fail_on_flag, no_cache, threads, color, progress;
+	const char *submit; /* server base URL, or NULL */
+	const char *token;  /* API token for --submit */
 	const char *kb_dir;
 	const char *extra[64];
 	size_t nextra;
@@ -126,6 +139,8 @@ typedef struct pipeline {
 	int closing;       /* no more batches will come */
 	int fatal;         /* out of memory or a write error: stop everything */
 	size_t records, flagged, malformed, invalid_utf8;
+	size_t submitted;  /* hits accepted by the server (--submit) */
+	int submit_failed; /* some POST failed */
 	uint64_t bytes_done, total_bytes;
 	double t0;
 } pipeline;
@@ -151,7 +166,8 @@ static batch *batch_get(pipeline *p)
 	if (b) b->seq = p->next_seq++;
 	pthread_mutex_unlock(&p->mu);
 	if (b) {
-		b->data.len = b->out.len = 0;
+		b->data.len = b->out.len = b->hits.len = 0;
+		b->nhits = 0;
 		b->nrecs = b->flagged = 0;
 		b->failed = 0;
 		b->next = NULL;
@@ -163,6 +179,8 @@ static void batch_free(batch *b)
 {
 	idt_sb_free(&b->data);
 	idt_sb_free(&b->out);
+	idt_sb_free(&b->hits);
+	free(b->hit_end);
 	free(b->recs);
 	free(b);
 }
@@ -329,6 +347,39 @@ static int render_explain(const pipeline *p, idt_sb *o, const idt_result *res, c
 	return r ? r : idt_sb_puts(o, "\n");
 }
 
+/* Appends a flagged verdict for the server's triage queue: the verdict, its provenance and
+ * the original text of its fields (so that analysts see the evidence in context). */
+static int render_hit(const pipeline *p, batch *b, const rec_ent *e, const idt_result *res,
+                      const idt_field *fields, const char *id)
+{
+	idt_sb extra = {0};
+	int r = idt_sb_put(&extra, b->data.p + e->prov_off, e->prov_len);
+	if (!r) r = idt_sb_puts(&extra, ",\"fields\":{");
+	for (size_t k = 0; !r && k < e->nfields; k++) {
+		if (k) r = idt_sb_puts(&extra, ",");
+		if (!r) r = idt_sb_json(&extra, fields[k].name, fields[k].name_len);
+		if (!r) r = idt_sb_puts(&extra, ":");
+		if (!r) r = idt_sb_json(&extra, fields[k].text, fields[k].len);
+	}
+	if (!r) r = idt_sb_puts(&extra, "}");
+	if (!r && b->nhits == b->caphits) {
+		size_t ncap = b->caphits ? b->caphits * 2 : 64;
+		size_t *q = realloc(b->hit_end, ncap * sizeof *q);
+		if (q) {
+			b->hit_end = q;
+			b->caphits = ncap;
+		} else {
+			r = -1;
+		}
+	}
+	if (!r)
+		r = idt_result_json(p->sc, res, fields, e->nfields, id, e->id_len, extra.p,
+		                    extra.len, &b->hits.p, &b->hits.len, &b->hits.cap) != IDT_OK;
+	if (!r) b->hit_end[b->nhits++] = b->hits.len;
+	idt_sb_free(&extra);
+	return r;
+}
+
 /* Scans every record of b and renders its output. */
 static void batch_scan(pipeline *p, idt_scratch *scratch, idt_result **res, batch *b,
                        size_t *invalid)
@@ -360,6 +411,7 @@ static void batch_scan(pipeline *p, idt_scratch *scratch, idt_result **res, batc
 			                    &b->out.len, &b->out.cap) != IDT_OK;
 			if (!r) r = idt_sb_puts(&b->out, "\n");
 		}
+		if (!r && flagged && p->opt->submit) r = render_hit(p, b, e, *res, fields, id);
 		if (r) b->failed = 1;
 	}
 }
@@ -436,11 +488,90 @@ static void draw_progress(const pipeline *p, int final)
 
 typedef struct writer_arg {
 	pipeline *p;
+	CURL *curl; /* --submit: one connection, kept alive */
 } writer_arg;
+
+static size_t discard(char *ptr, size_t size, size_t n, void *ctx)
+{
+	idt_sb *b = ctx;
+	if (b->len < 4096) idt_sb_put(b, ptr, size * n < 4096 ? size * n : 4096);
+	return size * n;
+}
+
+#define SUBMIT_BYTES (768u << 10) /* per request: the server takes bodies up to 1 MiB */
+#define SUBMIT_HITS  500          /* per request: the server takes up to 1,000 */
+
+/* POSTs hits [from, to) of the batch to SUBMIT/api/v1/hits as one JSON array (the server
+ * merges identical hits, so a retry is harmless).  Returns 0, or -1 after reporting. */
+static int post_hits(pipeline *p, writer_arg *w, batch *b, size_t from, size_t to)
+{
+	idt_sb body = {0}, url = {0}, auth = {0}, reply = {0};
+	int r = idt_sb_puts(&body, "[");
+	for (size_t i = from; !r && i < to; i++) {
+		size_t start = i ? b->hit_end[i - 1] : 0;
+		if (i > from) r = idt_sb_puts(&body, ",");
+		if (!r) r = idt_sb_put(&body, b->hits.p + start, b->hit_end[i] - start);
+	}
+	if (!r) r = idt_sb_puts(&body, "]");
+	const char *base = p->opt->submit;
+	size_t blen = strlen(base);
+	while (blen && base[blen - 1] == '/') blen--;
+	if (!r) r = idt_sb_put(&url, base, blen);
+	if (!r) r = idt_sb_puts(&url, "/api/v1/hits");
+	if (!r)
+		r = idt_sb_printf(&auth, "Authorization: Bearer %s",
+		                  p->opt->token ? p->opt->token : "");
+	long code = 0;
+	CURLcode cc = CURLE_OK;
+	if (!r) {
+		struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+		h = curl_slist_append(h, auth.p);
+		curl_easy_setopt(w->curl, CURLOPT_URL, url.p);
+		curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, body.p);
+		curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
+		curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, discard);
+		curl_easy_setopt(w->curl, CURLOPT_WRITEDATA, &reply);
+		curl_easy_setopt(w->curl, CURLOPT_TIMEOUT, 120L);
+		cc = curl_easy_perform(w->curl);
+		curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
+		curl_slist_free_all(h);
+	}
+	int ok = !r && cc == CURLE_OK && code >= 200 && code < 300;
+	if (!ok && cc != CURLE_OK)
+		idt_cli_error("submit to %s failed: %s", url.p, curl_easy_strerror(cc));
+	else if (!ok)
+		idt_cli_error("submit to %s failed: HTTP %ld %.300s", url.p, code,
+		              reply.p ? reply.p : "");
+	else
+		p->submitted += to - from;
+	idt_sb_free(&body);
+	idt_sb_free(&url);
+	idt_sb_free(&auth);
+	idt_sb_free(&reply);
+	return ok ? 0 : -1;
+}
+
+/* Submits the batch's flagged verdicts in requests the server accepts. */
+static int submit_hits(pipeline *p, writer_arg *w, batch *b)
+{
+	int rc = 0;
+	size_t from = 0;
+	while (from < b->nhits) {
+		size_t to = from + 1, base = from ? b->hit_end[from - 1] : 0;
+		while (to < b->nhits && to - from < SUBMIT_HITS &&
+		       b->hit_end[to] - base < SUBMIT_BYTES)
+			to++;
+		if (post_hits(p, w, b, from, to)) rc = -1;
+		from = to;
+	}
+	return rc;
+}
 
 static void *writer_main(void *arg)
 {
-	pipeline *p = ((writer_arg *)arg)->p;
+	writer_arg *w = arg;
+	pipeline *p = w->p;
 	double last = 0;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -453,6 +584,7 @@ static void *writer_main(void *arg)
 			if (!bad && b->out.len &&
 			    fwrite(b->out.p, 1, b->out.len, stdout) != b->out.len)
 				bad = 1;
+			if (!bad && b->nhits && submit_hits(p, w, b)) p->submit_failed = 1;
 			pthread_mutex_lock(&p->mu);
 			if (bad) p->fatal = 1;
 			p->records += b->nrecs;
@@ -559,6 +691,8 @@ static int parse_options(int argc, char **argv, options *o)
 	                                      {"kb-extra", required_argument, 0, 2},
 	                                      {"no-cache", no_argument, 0, 3},
 	                                      {"fail-on-flag", no_argument, 0, 4},
+	                                      {"submit", required_argument, 0, 5},
+	                                      {"token", required_argument, 0, 6},
 	                                      {"help", no_argument, 0, 'h'},
 	                                      {0, 0, 0, 0}};
 	int c;
@@ -598,6 +732,8 @@ static int parse_options(int argc, char **argv, options *o)
 			break;
 		case 3: o->no_cache = 1; break;
 		case 4: o->fail_on_flag = 1; break;
+		case 5: o->submit = optarg; break;
+		case 6: o->token = optarg; break;
 		case 'h': fputs(scan_usage, stdout); return 1;
 		default: fputs(scan_usage, stderr); return -1;
 		}
@@ -633,7 +769,8 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	int started = 0;
 	for (; started < nthreads; started++)
 		if (pthread_create(&workers[started], NULL, worker_main, p)) break;
-	writer_arg wa = {p};
+	writer_arg wa = {p, NULL};
+	if (p->opt->submit && !(wa.curl = curl_easy_init())) return -1;
 	pthread_t writer;
 	int have_writer = pthread_create(&writer, NULL, writer_main, &wa) == 0;
 	int rc = started && have_writer ? 0 : -1;
@@ -656,6 +793,7 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < started; i++) pthread_join(workers[i], NULL);
 	if (have_writer) pthread_join(writer, NULL);
+	if (wa.curl) curl_easy_cleanup(wa.curl);
 	p->bytes_done = base;
 	for (batch *b = p->free_list, *n; b; b = n) {
 		n = b->next;
@@ -683,6 +821,12 @@ int idt_cmd_scan(int argc, char **argv)
 	if (pr) return pr > 0 ? IDT_EXIT_OK : IDT_EXIT_USAGE;
 	o.color = o.explain && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	o.progress = !o.quiet && isatty(STDERR_FILENO);
+	if (o.submit && !o.token) o.token = getenv("INTERDICT_TOKEN");
+	if (o.submit && (!o.token || !*o.token)) {
+		idt_cli_error("--submit needs an API token: --token TOKEN or INTERDICT_TOKEN");
+		return IDT_EXIT_USAGE;
+	}
+	if (o.submit && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return IDT_EXIT_FAILURE;
 
 	double t_start = now_s();
 	idt_kb *kb = idt_cli_load_kb(o.extra, o.nextra, o.kb_dir);
@@ -722,13 +866,17 @@ int idt_cmd_scan(int argc, char **argv)
 		if (p.invalid_utf8)
 			fprintf(stderr, "interdict: %zu invalid UTF-8 bytes were replaced\n",
 			        p.invalid_utf8);
+		if (o.submit)
+			fprintf(stderr, "interdict: %zu hits submitted to %s%s\n", p.submitted,
+			        o.submit, p.submit_failed ? " (some requests failed)" : "");
 	}
+	if (o.submit) curl_global_cleanup();
 	if (p.fatal) idt_cli_error("stopped: out of memory or output error");
 	idt_scanner_free(sc);
 	idt_folder_free(folder);
 	idt_kb_free(kb);
 	if (rc < 0 || p.fatal) return IDT_EXIT_FAILURE;
-	if (rc > 0) return IDT_EXIT_FAILURE;
+	if (rc > 0 || p.submit_failed) return IDT_EXIT_FAILURE;
 	if (p.malformed) return IDT_EXIT_INPUT;
 	if (o.fail_on_flag && p.flagged) return IDT_EXIT_FLAGGED;
 	return IDT_EXIT_OK;
