@@ -123,6 +123,51 @@ idt_status idt__next_line(idt_reader *r, const char **line, size_t *len, uint64_
 extern const idt__fmt_ops idt__jsonl_ops;
 extern const idt__fmt_ops idt__text_ops;
 extern const idt__fmt_ops idt__csv_ops; /* CSV and TSV */
+extern const idt__fmt_ops idt__html_ops;
+
+/* ----- HTML text extraction (read_html.c), shared by the WARC and mail readers ----- */
+
+typedef struct idt__html {
+	idt_buf title, desc, text, alt, links; /* owned: the extracted fields (see read_html.c) */
+	idt_buf utf8;                          /* owned: the page converted to UTF-8 */
+	char *base;                            /* owned: <base href>, or NULL */
+	const char *url;                       /* borrowed: the page's URL, or NULL */
+	char charset[48];                      /* the charset the page was read in ("" = UTF-8) */
+	size_t bad_bytes;                      /* bytes invalid in that charset (now U+FFFD) */
+	int unknown_charset;                   /* the charset was unknown: read as UTF-8 */
+	int truncated;                         /* a field reached its cap and was cut */
+} idt__html;
+
+/* Calls xmlInitParser() once per process (before threads use libxml2). */
+void idt__html_global_init(void);
+
+/*
+ * Extracts the fields of the page s[0..n) into h (zero-initialised or reused), reading it in
+ * http_charset (NULL: sniffed) and resolving links against url (NULL: none).  Every field is
+ * capped near `cap` bytes.  IDT_OK (even for a damaged page: see bad_bytes), IDT_ENOMEM,
+ * IDT_ELIMIT.
+ */
+idt_status idt__html_extract(idt__html *h, const char *s, size_t n, const char *http_charset,
+                             const char *url, size_t cap);
+/* The non-empty fields of h (and always "text") into out (room for 5); returns how many.  They
+ * point into h and live until its next extraction. */
+size_t idt__html_fields(const idt__html *h, idt_field *out);
+void idt__html_free(idt__html *h);
+
+/* ----- charsets (charset.c) ----- */
+
+/*
+ * Appends s[0..n), in `charset` (NULL or "": UTF-8), to out as valid UTF-8; invalid bytes
+ * become U+FFFD and are counted in *bad; an unknown charset is read as UTF-8 (*unknown = 1).
+ */
+idt_status idt__to_utf8(const char *charset, const char *s, size_t n, idt_buf *out, size_t *bad,
+                        int *unknown);
+/* The charset of a BOM at s ("UTF-8", "UTF-16LE", "UTF-16BE") into out; 0 if none. */
+int idt__charset_sniff(const char *s, size_t n, char *out, size_t cap);
+/* The charset="..." parameter of a Content-Type value into out; 0 if none. */
+int idt__charset_from_content_type(const char *s, size_t n, char *out, size_t cap);
+/* The charset declared by a <meta> in the first 4 KiB of an HTML page into out; 0 if none. */
+int idt__charset_meta(const char *s, size_t n, char *out, size_t cap);
 
 /*
  * The JSON Lines scanner (read_jsonl.c), also used on its own by tests and fuzzers.

@@ -1,0 +1,378 @@
+/*
+ * read_html.c - HTML pages: the text a visitor (or a search engine) sees, through libxml2's
+ * forgiving HTML parser.  Used on its own (a .html file is one record) and by the WARC and mail
+ * readers for HTML bodies (idt__html_extract).
+ *
+ * What is extracted, as separately named fields (so a verdict's evidence names where a term
+ * was found); empty ones are left out except "text":
+ *
+ *   field        from
+ *   ------------ ---------------------------------------------------------------------------
+ *   title        <title>
+ *   description  <meta name="description">, og:description, twitter:description, keywords
+ *   text         the visible text of the document: text nodes outside <script>, <style>,
+ *                <template>, <head>; block elements and <br> end lines, other white space
+ *                runs become one space; entities decoded
+ *   alt          alt text of <img>, <area> and <input type=image>, title attributes of <img>
+ *   links        link targets (href of <a> and <area>), one per line, resolved against
+ *                <base href> or the page's URL
+ *
+ * Charset, first found wins: a BOM; the charset of the HTTP Content-Type header (WARC, mail);
+ * <meta charset> or <meta http-equiv=Content-Type> in the first 4 KiB; else UTF-8.  The page is
+ * converted to UTF-8 (charset.c) before libxml2 sees it, and libxml2 is told to ignore the
+ * page's own declaration.  Bytes invalid in that charset become U+FFFD and are counted
+ * (idt__html.bad_bytes): the reader reports them as IDT_EPARSE, then returns the page.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/uri.h>
+#include "ingest_int.h"
+
+/* ======================================================================================
+ * Text building
+ * ====================================================================================== */
+
+typedef struct walker {
+	idt__html *h;
+	int space; /* white space seen since the last character of text */
+} walker;
+
+static int is_html_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Appends s to b with white space runs collapsed to one space (none at the start of a line).
+ * Past the buffer's cap the text is cut (h->truncated). */
+static void append_collapsed(idt__html *h, idt_buf *b, const char *s, int *space)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		if (is_html_space(*p)) {
+			*space = 1;
+			p++;
+			continue;
+		}
+		const unsigned char *q = p;
+		while (*q && !is_html_space(*q)) q++;
+		if (*space && b->len && b->data[b->len - 1] != '\n' && idt__buf_putc(b, ' '))
+			h->truncated = 1;
+		*space = 0;
+		if (idt__buf_append(b, p, (size_t)(q - p))) h->truncated = 1;
+		p = q;
+	}
+}
+
+/* Ends the current line of b (no empty lines). */
+static void end_line(idt__html *h, idt_buf *b)
+{
+	if (b->len && b->data[b->len - 1] != '\n' && idt__buf_putc(b, '\n')) h->truncated = 1;
+}
+
+static void append_line(idt__html *h, idt_buf *b, const char *s)
+{
+	int space = 0;
+	end_line(h, b);
+	append_collapsed(h, b, s, &space);
+}
+
+static int name_is(const xmlNode *n, const char *name)
+{
+	return n->name && strcasecmp((const char *)n->name, name) == 0;
+}
+
+static int is_block(const xmlNode *n)
+{
+	static const char *const blocks[] = {
+	    "p",       "div",     "br",     "li",      "ul",      "ol",      "tr",     "td",
+	    "th",      "table",   "h1",     "h2",      "h3",      "h4",      "h5",     "h6",
+	    "section", "article", "header", "footer",  "nav",     "aside",   "main",   "blockquote",
+	    "pre",     "hr",      "form",   "dd",      "dt",      "dl",      "option", "figcaption",
+	    "address", "title",   "button", "caption", "details", "summary", "body",   "select",
+	};
+	if (n->type != XML_ELEMENT_NODE) return 0;
+	for (size_t i = 0; i < IDT_ARRAY_LEN(blocks); i++)
+		if (name_is(n, blocks[i])) return 1;
+	return 0;
+}
+
+/* The value of attribute `name` of n (libxml2-allocated; xmlFree it), or NULL. */
+static char *attr(const xmlNode *n, const char *name)
+{
+	for (xmlAttr *a = n->properties; a; a = a->next)
+		if (a->name && strcasecmp((const char *)a->name, name) == 0)
+			return (char *)xmlNodeGetContent((const xmlNode *)a);
+	return NULL;
+}
+
+static void do_meta(idt__html *h, const xmlNode *n)
+{
+	char *name = attr(n, "name");
+	if (!name) name = attr(n, "property");
+	if (!name) return;
+	if (!strcasecmp(name, "description") || !strcasecmp(name, "og:description") ||
+	    !strcasecmp(name, "twitter:description") || !strcasecmp(name, "keywords")) {
+		char *c = attr(n, "content");
+		if (c) append_line(h, &h->desc, c);
+		xmlFree(c);
+	}
+	xmlFree(name);
+}
+
+static void do_link(idt__html *h, const xmlNode *n)
+{
+	char *href = attr(n, "href");
+	if (!href) return;
+	const char *base = h->base ? h->base : h->url;
+	xmlChar *abs = base ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)base) : NULL;
+	append_line(h, &h->links, abs ? (const char *)abs : href);
+	xmlFree(abs);
+	xmlFree(href);
+}
+
+static void do_alt(idt__html *h, const xmlNode *n)
+{
+	char *alt = attr(n, "alt");
+	if (alt && *alt) append_line(h, &h->alt, alt);
+	xmlFree(alt);
+	if (name_is(n, "img")) {
+		char *t = attr(n, "title");
+		if (t && *t) append_line(h, &h->alt, t);
+		xmlFree(t);
+	}
+}
+
+/* Handles an element on the way down; returns 1 to walk its children. */
+static int enter(walker *w, const xmlNode *n)
+{
+	idt__html *h = w->h;
+	if (name_is(n, "script") || name_is(n, "style") || name_is(n, "template")) return 0;
+	if (name_is(n, "title")) {
+		if (!h->title.len) {
+			xmlChar *t = xmlNodeGetContent(n);
+			int space = 0;
+			if (t) append_collapsed(h, &h->title, (const char *)t, &space);
+			xmlFree(t);
+		}
+		return 0;
+	}
+	if (name_is(n, "meta")) {
+		do_meta(h, n);
+		return 0;
+	}
+	if (name_is(n, "base") && !h->base) {
+		char *b = attr(n, "href");
+		if (b) {
+			h->base = idt__strndup(b, strlen(b));
+			xmlFree(b);
+		}
+		return 0;
+	}
+	if (name_is(n, "a") || name_is(n, "area")) do_link(h, n);
+	if (name_is(n, "img") || name_is(n, "area")) do_alt(h, n);
+	if (name_is(n, "input")) {
+		char *type = attr(n, "type");
+		if (type && !strcasecmp(type, "image")) do_alt(h, n);
+		xmlFree(type);
+	}
+	if (name_is(n, "head")) return 1; /* only for title, meta, base: text nodes skipped */
+	if (is_block(n)) {
+		end_line(h, &h->text);
+		w->space = 0;
+	}
+	return 1;
+}
+
+/* Walks the document without recursion (pages can nest deeply). */
+static void walk(walker *w, xmlDoc *doc)
+{
+	xmlNode *top = (xmlNode *)doc, *n = doc->children;
+	int in_head = 0; /* inside <head>: its text nodes are not page text */
+	while (n) {
+		int down = 0;
+		if (n->type == XML_ELEMENT_NODE) {
+			down = enter(w, n) && n->children;
+			if (down && name_is(n, "head")) in_head++;
+		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		           n->content && !in_head) {
+			append_collapsed(w->h, &w->h->text, (const char *)n->content, &w->space);
+		}
+		if (down) {
+			n = n->children;
+			continue;
+		}
+		/* up until a node with a next sibling, closing the elements left */
+		while (!n->next) {
+			n = n->parent;
+			if (!n || n == top) return;
+			if (name_is(n, "head")) in_head--;
+			if (is_block(n)) {
+				end_line(w->h, &w->h->text);
+				w->space = 0;
+			}
+		}
+		n = n->next;
+	}
+}
+
+/* ======================================================================================
+ * Extraction
+ * ====================================================================================== */
+
+static void html_reset(idt__html *h, size_t cap)
+{
+	idt_buf *bufs[] = {&h->title, &h->desc, &h->text, &h->alt, &h->links, &h->utf8};
+	for (size_t i = 0; i < IDT_ARRAY_LEN(bufs); i++) {
+		bufs[i]->len = 0;
+		bufs[i]->cap_limit = cap;
+	}
+	free(h->base);
+	h->base = NULL;
+	h->bad_bytes = 0;
+	h->truncated = 0;
+	h->unknown_charset = 0;
+	h->charset[0] = 0;
+}
+
+void idt__html_free(idt__html *h)
+{
+	if (!h) return;
+	idt_buf *bufs[] = {&h->title, &h->desc, &h->text, &h->alt, &h->links, &h->utf8};
+	for (size_t i = 0; i < IDT_ARRAY_LEN(bufs); i++) idt__buf_free(bufs[i]);
+	free(h->base);
+	h->base = NULL;
+}
+
+idt_status idt__html_extract(idt__html *h, const char *s, size_t n, const char *http_charset,
+                             const char *url, size_t cap)
+{
+	html_reset(h, cap + 64);
+	h->url = url;
+	h->utf8.cap_limit = cap * 3 + 64; /* a single-byte charset grows up to 3x in UTF-8 */
+	size_t skip = 0;
+	if (idt__charset_sniff(s, n, h->charset, sizeof h->charset))
+		skip = h->charset[4] == '8' ? 3 : 2; /* the BOM: "UTF-8" or "UTF-16.." */
+	else if (http_charset && *http_charset)
+		snprintf(h->charset, sizeof h->charset, "%s", http_charset);
+	else
+		idt__charset_meta(s, n, h->charset, sizeof h->charset);
+	int unknown = 0;
+	idt_status st =
+	    idt__to_utf8(h->charset, s + skip, n - skip, &h->utf8, &h->bad_bytes, &unknown);
+	h->unknown_charset = unknown;
+	if (st) return st;
+	if (h->utf8.len > INT32_MAX) return IDT_ELIMIT;
+	htmlDocPtr doc = htmlReadMemory(
+	    h->utf8.len ? h->utf8.data : " ", h->utf8.len ? (int)h->utf8.len : 1, url, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+	        HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+	if (!doc) return IDT_OK; /* nothing parsable: an empty page */
+	walker w = {h, 0};
+	walk(&w, doc);
+	xmlFreeDoc(doc);
+	if (h->text.len && h->text.data[h->text.len - 1] == '\n') h->text.len--;
+	return IDT_OK;
+}
+
+size_t idt__html_fields(const idt__html *h, idt_field *out)
+{
+	static const char *const names[] = {"title", "description", "text", "alt", "links"};
+	const idt_buf *bufs[] = {&h->title, &h->desc, &h->text, &h->alt, &h->links};
+	size_t k = 0;
+	for (size_t i = 0; i < IDT_ARRAY_LEN(bufs); i++) {
+		size_t len = bufs[i]->len;
+		if (len && bufs[i]->data[len - 1] == '\n') len--;
+		if (!len && i != 2) continue;
+		out[k++] = (idt_field){names[i], strlen(names[i]), len ? bufs[i]->data : "", len};
+	}
+	return k;
+}
+
+/* ======================================================================================
+ * The reader: one page per input
+ * ====================================================================================== */
+
+typedef struct html_state {
+	idt__html h;
+	idt_buf id;
+	int done;    /* the page was returned */
+	int pending; /* a charset problem was reported: the page comes next */
+} html_state;
+
+static void html_free(idt_reader *r)
+{
+	html_state *hs = r->state;
+	if (!hs) return;
+	idt__html_free(&hs->h);
+	idt__buf_free(&hs->id);
+	free(hs);
+	r->state = NULL;
+}
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void)
+{
+	xmlInitParser();
+}
+
+void idt__html_global_init(void)
+{
+	pthread_once(&xml_once, xml_init);
+}
+
+static idt_status html_init(idt_reader *r, idt_error *err)
+{
+	idt__html_global_init();
+	html_state *hs = calloc(1, sizeof *hs);
+	if (!hs) return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
+	r->state = hs;
+	return IDT_OK;
+}
+
+static void html_record(idt_reader *r, idt_record *rec)
+{
+	html_state *hs = r->state;
+	idt__rec_init(r, rec);
+	rec->id_json = hs->id.data;
+	rec->id_len = hs->id.len;
+	rec->nfields = idt__html_fields(&hs->h, r->fields);
+	rec->fields = r->fields;
+	rec->prov.url = hs->h.base;
+}
+
+static idt_status html_next(idt_reader *r, idt_record *rec, idt_error *err)
+{
+	html_state *hs = r->state;
+	if (hs->pending) {
+		hs->pending = 0;
+		html_record(r, rec);
+		return IDT_OK;
+	}
+	if (hs->done) return IDT_END;
+	hs->done = 1;
+	/* the whole page, up to the record limit */
+	idt_status st = idt__in_fill(&r->in, r->max_record + 1);
+	if (st && st != IDT_ELIMIT) return idt__rerr(r, err, st, "read failed", 0, 0);
+	size_t n = idt__in_avail(&r->in);
+	if (n > r->max_record || !r->in.eof)
+		return idt__rerr(r, err, IDT_ELIMIT, "page larger than the record limit", 0, 0);
+	st = idt__html_extract(&hs->h, r->in.buf + r->in.pos, n, NULL, NULL, r->max_record);
+	r->in.pos += n;
+	if (st) return idt__rerr(r, err, st, "cannot extract the page's text", 0, 0);
+	hs->id.len = 0;
+	if (idt__buf_json_str(&hs->id, r->name, strlen(r->name)))
+		return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
+	if (hs->h.bad_bytes || hs->h.unknown_charset) {
+		hs->pending = 1;
+		return idt__rerr(r, err, IDT_EPARSE,
+		                 hs->h.unknown_charset ? "unknown charset; read as UTF-8"
+		                                       : "bytes invalid in the page's charset "
+		                                         "(replaced by U+FFFD; the page follows)",
+		                 0, 0);
+	}
+	html_record(r, rec);
+	return IDT_OK;
+}
+
+const idt__fmt_ops idt__html_ops = {html_init, html_next, html_free};
