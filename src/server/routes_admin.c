@@ -40,7 +40,8 @@ int idt__h_orgs_list(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->org_list(ST(r), &out), out);
+	idt_status s_ = ST(r)->ops->org_list(ST(r), &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_org_create(idt_req *r, char **p)
@@ -98,7 +99,8 @@ int idt__h_users_list(idt_req *r, char **p)
 	int64_t org;
 	if (idt__arg_int(r, "org_id", 0, INT64_MAX, 0, &org) != 0) return 0;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->user_list(ST(r), org, &out), out);
+	idt_status s_ = ST(r)->ops->user_list(ST(r), org, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_user_create(idt_req *r, char **p)
@@ -187,14 +189,16 @@ int idt__h_groups_list(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->group_list(ST(r), 0, &out), out);
+	idt_status s_ = ST(r)->ops->group_list(ST(r), 0, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_my_groups(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->group_list(ST(r), r->actor.org_id, &out), out);
+	idt_status s_ = ST(r)->ops->group_list(ST(r), r->actor.org_id, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_group_create(idt_req *r, char **p)
@@ -296,7 +300,8 @@ int idt__h_tokens_list(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->token_list(ST(r), 0, &out), out);
+	idt_status s_ = ST(r)->ops->token_list(ST(r), 0, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_token_create(idt_req *r, char **p)
@@ -336,7 +341,8 @@ int idt__h_my_tokens(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->token_list(ST(r), r->actor.user_id, &out), out);
+	idt_status s_ = ST(r)->ops->token_list(ST(r), r->actor.user_id, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_my_token_create(idt_req *r, char **p)
@@ -373,7 +379,8 @@ int idt__h_audit_list(idt_req *r, char **p)
 	    idt__arg_int(r, "limit", 1, 1000, 100, &limit) != 0)
 		return 0;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->audit_list(ST(r), after, limit, &out), out);
+	idt_status s_ = ST(r)->ops->audit_list(ST(r), after, limit, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_audit_export(idt_req *r, char **p)
@@ -440,7 +447,8 @@ int idt__h_subs_list(idt_req *r, char **p)
 {
 	(void)p;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->sub_list(ST(r), &r->actor, &out), out);
+	idt_status s_ = ST(r)->ops->sub_list(ST(r), &r->actor, &out);
+	return reply_list(r, s_, out);
 }
 
 /* Normalises a subscription value for its kind into out; 0 on success (else a 400 sent). */
@@ -545,7 +553,8 @@ int idt__h_notifs_list(idt_req *r, char **p)
 	int64_t limit;
 	if (idt__arg_int(r, "limit", 1, 500, 100, &limit) != 0) return 0;
 	json_t *out = NULL;
-	return reply_list(r, ST(r)->ops->notif_list(ST(r), &r->actor, limit, &out), out);
+	idt_status s_ = ST(r)->ops->notif_list(ST(r), &r->actor, limit, &out);
+	return reply_list(r, s_, out);
 }
 
 int idt__h_notif_read(idt_req *r, char **p)
