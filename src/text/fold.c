@@ -20,12 +20,16 @@
  * The fold of a letter or number is computed as: NFKC_Casefold; canonical decomposition; marks
  * and default-ignorables removed; canonical composition (so "é" → "e", "ﬁ" → "fi", "ｆ" → "f",
  * "𝐟" → "f", "ß" → "ss").  Then each remaining code point is folded further:
- *   - a non-ASCII letter that UTS #39 (ICU's spoof checker skeleton, marks ignored) says is
- *     confusable with an ASCII letter becomes that letter: "а" (Cyrillic) → "a", "ο" (Greek) →
+ *   - a non-ASCII cased letter (Lu, Ll, Lt: Latin, Greek, Cyrillic, Armenian, Cherokee ...)
+ *     that UTS #39 (ICU's spoof checker skeleton, marks ignored) says is confusable with an
+ *     ASCII letter becomes that letter (lower-case letters preferred, so "ł" → "l" rather
+ *     than "i"): "а" (Cyrillic) → "a", "ο" (Greek) →
  *     "o", "ν" → "v".  Case folding comes first, so a lower-case letter and its capital must
  *     fold alike; when the lower-case letter itself has no ASCII look-alike, its capital's is
  *     used ("н" → "h" because "Н" looks like "H").  Confusables between letters and digits
- *     ("б" looks like "6", "з" like "3") are NOT applied: a letter stays a letter;
+ *     ("з" looks like "3") are NOT applied: a letter stays a letter.  Letters of scripts
+ *     without case (Hebrew, Arabic, CJK, Thai ...) are never folded to look-alikes: they are
+ *     genuine text, not disguise ("ا" stays, although UTS #39 likens it to "l");
  *   - a decimal digit of any script (Nd) becomes its ASCII digit ("٣" → "3");
  *   - other code points are kept when they are letters or symbols, and become a separator
  *     (ASCII space) when they are punctuation, spaces or other symbols ("⑴" → "1", "℀" → "a c").
@@ -195,7 +199,7 @@ static size_t fold_one(build_ctx *bc, UChar32 c, char *out)
 	if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || t == U_FORMAT_CHAR ||
 	    is_mark_type(t))
 		return 0;
-	if (is_letter_type(t)) {
+	if (t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER) {
 		char a = ascii_lookalike(bc, c);
 		if (!a) {
 			UChar32 up = u_toupper(c);
@@ -207,6 +211,7 @@ static size_t fold_one(build_ctx *bc, UChar32 c, char *out)
 		}
 		return idt__utf8_encode((uint32_t)c, out);
 	}
+	if (is_letter_type(t)) return idt__utf8_encode((uint32_t)c, out);
 	if (t == U_DECIMAL_DIGIT_NUMBER || t == U_LETTER_NUMBER || t == U_OTHER_NUMBER) {
 		int32_t v = u_charDigitValue(c);
 		if (v >= 0 && v <= 9) {
@@ -240,17 +245,12 @@ static uint32_t pool_entry(build_ctx *bc, const char *s, size_t n)
 	return e;
 }
 
-/* Scripts with no letter that looks like an ASCII letter: skipping the skeleton for their
- * normalisation-inert letters saves most of the build time.  tests/unit/text checks the claim
- * against the spoof checker for every such code point. */
-static bool lookalike_free_script(UChar32 cp)
+/* Whether cp has a canonical decomposition (then marks may need stripping). */
+static bool has_decomposition(build_ctx *bc, UChar32 cp)
 {
 	UErrorCode e = U_ZERO_ERROR;
-	UScriptCode s = uscript_getScript(cp, &e);
-	return s == USCRIPT_HAN || s == USCRIPT_HANGUL || s == USCRIPT_TANGUT || s == USCRIPT_YI ||
-	       s == USCRIPT_EGYPTIAN_HIEROGLYPHS || s == USCRIPT_CUNEIFORM || s == USCRIPT_NUSHU ||
-	       s == USCRIPT_KHITAN_SMALL_SCRIPT || s == USCRIPT_BAMUM ||
-	       s == USCRIPT_ANATOLIAN_HIEROGLYPHS || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA;
+	UChar buf[MAX_UNITS];
+	return unorm2_getRawDecomposition(bc->nfd, cp, buf, MAX_UNITS, &e) >= 0;
 }
 
 /* The table entry for cp >= 0x80, or UINT32_MAX on an internal failure. */
@@ -271,7 +271,11 @@ static uint32_t entry_for(build_ctx *bc, UChar32 cp)
 	    (t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER)
 	        ? FOLD_GLUE
 	        : 0;
-	if (letter && lookalike_free_script(cp) && unorm2_isInert(bc->nfkc_cf, cp))
+	/* Letters without case never fold to ASCII look-alikes (below): when they are also
+	 * normalisation-inert, they stay as they are.  This skips most of the code space (CJK,
+	 * Hangul, Yi, Tangut ...) quickly. */
+	if ((t == U_OTHER_LETTER || t == U_MODIFIER_LETTER) && unorm2_isInert(bc->nfkc_cf, cp) &&
+	    !has_decomposition(bc, cp))
 		return FOLD_LETTER | glue;
 
 	UChar base[MAX_UNITS];

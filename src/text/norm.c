@@ -104,9 +104,13 @@ typedef struct nstate {
 	uint8_t sp_oln;
 	/* glue run of single-letter tokens */
 	bool g_active;
-	size_t g_start;     /* folded position of the run's first letter */
-	size_t g_end;       /* folded end of the run's last letter */
-	unsigned g_letters; /* letters in the run */
+	size_t g_start;                /* folded position of the run's first letter */
+	size_t g_end;                  /* folded end of the run's last letter */
+	unsigned g_letters;            /* letters in the run */
+	uint32_t g_last_oend;          /* original end of the run's last member */
+	bool g_gap_set;                /* g_gap_* hold the run's first non-empty separator */
+	uint32_t g_gap_ost, g_gap_len; /* its original bytes */
+	const unsigned char *in;       /* the original text */
 } nstate;
 
 /* ASCII classes. */
@@ -363,23 +367,59 @@ static idt_status glue_flush(nstate *st)
 	return s;
 }
 
+/* The original end of the unit whose last byte is folded position j. */
+static uint32_t byte_oend(const idt_norm *n, size_t j)
+{
+	if (n->oln[j] != OLN_RUN) return n->ost[j] + n->oln[j];
+	const run *r = find_run(n, j);
+	return r ? r->oend : n->ost[j] + 1;
+}
+
+/* Whether the original separator between the run's last member and the token starting at
+ * folded position start is the same as the run's first one ("c.o.c.a.i.n.e x" glues only the
+ * dotted letters).  The first gap is recorded. */
+static bool glue_gap_matches(nstate *st, size_t start)
+{
+	uint32_t a = st->g_last_oend, b = st->n->ost[start];
+	if (b <= a) return true; /* both from one character ("℀" → "a c") */
+	if (!st->g_gap_set) {
+		st->g_gap_set = true;
+		st->g_gap_ost = a;
+		st->g_gap_len = b - a;
+		return true;
+	}
+	return b - a == st->g_gap_len && memcmp(st->in + a, st->in + st->g_gap_ost, b - a) == 0;
+}
+
 /* Records a finished token [start, len) of `units` units for gluing. */
 static idt_status glue_token(nstate *st, size_t start, unsigned units, uint8_t kind1, bool glue1)
 {
 	idt_norm *n = st->n;
 	bool letter = units == 1 && (kind1 == U_LETTER || (kind1 == U_OLETTER && glue1));
 	bool weak = units == 1 && kind1 == U_DIGIT && leet_letter(n->out[start]) != 0;
+	if ((letter || weak) && st->g_active && !glue_gap_matches(st, start)) {
+		/* a different separator: the run so far ends before this token */
+		size_t tl = n->len - start;
+		idt_status s = glue_flush(st);
+		if (s != IDT_OK) return s;
+		start = n->len - tl;
+	}
 	if (letter) {
 		if (!st->g_active) {
 			st->g_active = true;
 			st->g_start = start;
 			st->g_letters = 0;
+			st->g_gap_set = false;
 		}
 		st->g_letters++;
 		st->g_end = n->len;
+		st->g_last_oend = byte_oend(n, n->len - 1);
 		return IDT_OK;
 	}
-	if (weak && st->g_active) return IDT_OK;
+	if (weak && st->g_active) {
+		st->g_last_oend = byte_oend(n, n->len - 1);
+		return IDT_OK;
+	}
 	return glue_flush(st);
 }
 
@@ -939,7 +979,7 @@ idt_status idt_normalize(const idt_folder *f, const char *s, size_t len, idt_nor
 	n->first_invalid = 0;
 	if (len >= UINT32_MAX - 2 * CHUNK) return IDT_ELIMIT; /* offsets are 32-bit */
 	const unsigned char *p = (const unsigned char *)s;
-	nstate st = {.n = n, .f = f, .last_c = -1};
+	nstate st = {.n = n, .f = f, .last_c = -1, .in = p};
 	idt_status rc = IDT_OK;
 	size_t i = 0;
 	while (i < len && rc == IDT_OK) {
@@ -1039,13 +1079,6 @@ const char *idt_norm_text(const idt_norm *n, size_t *len)
 {
 	if (len) *len = n ? n->len : 0;
 	return n && n->out ? n->out : "";
-}
-
-static uint32_t byte_oend(const idt_norm *n, size_t j)
-{
-	if (n->oln[j] != OLN_RUN) return n->ost[j] + n->oln[j];
-	const run *r = find_run(n, j);
-	return r ? r->oend : n->ost[j] + 1;
 }
 
 void idt_norm_span(const idt_norm *n, size_t start, size_t end, size_t *ostart, size_t *oend)
