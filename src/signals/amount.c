@@ -19,8 +19,8 @@
  *             "QP" (upper case) -> "4 oz (QP)", "eightball"/"8ball" -> "3.5 g (eightball)",
  *             "half o"/"half oz"/"half zip" -> "0.5 oz (half o)", "a zip"/"per zip" ->
  *             "1 oz (zip)", "teenth"/"teener" -> "1.75 g (teenth)".  "HP", "key", "brick" and
- *             "pound" are too ambiguous and are not reported; "3G"/"4G"/"5G" in upper case
- *             glued to the digit are mobile networks, not grams.
+ *             "pound" are too ambiguous and are not reported; "3G"/"4G"/"5G" before a word such as
+ *             "network", "phone" or "LTE" is a mobile network, not grams ("5G Mdma" is grams).
  *   purity    a percentage (0 < p <= 100) next to a purity word ("99% pure", "purity: 90%",
  *             "pureza 85%", "Reinheit 80%") or a substance word ("MDMA 84%", "87% cocaine");
  *             a discount word after it ("20% off", "10% discount", "rabatt", "descuento")
@@ -542,6 +542,13 @@ static bool number_start_ok(const idt__sx *x, size_t i)
 	return true;
 }
 
+static const char *const network_words[] = {
+    "network", "networks", "phone",      "phones", "lte",        "wifi",         "router",
+    "modem",   "internet", "coverage",   "signal", "sim",        "smartphone",   "iphone",
+    "android", "mobile",   "speed",      "data",   "connection", "connectivity", "tablet",
+    "enabled", "ready",    "compatible", NULL,
+};
+
 /* "N x M unit" with the 'x' at q: returns the end or 0. */
 static size_t times(idt__sx *x, size_t i, const amount *am, size_t q)
 {
@@ -600,10 +607,12 @@ size_t idt__amount_number(idt__sx *x, size_t i, size_t we)
 		return r;
 	const unit *u = unit_at(x, q, &ue);
 	if (u) {
-		/* "4G", "5G" glued to the digit: a mobile network */
-		bool network = q == p && x->s[q] == 'G' && ue == q + 1 && am.v[1] == 0 &&
-		               am.v[0] >= '2' && am.v[0] <= '6';
-		if (network) return 0;
+		/* "4G network", "5G phone": a mobile network, not grams */
+		size_t a, b;
+		next_word(x, ue, &a, &b);
+		if (x->s[q] == 'G' && ue == q + 1 && am.v[1] == 0 && am.v[0] >= '2' &&
+		    am.v[0] <= '6' && word_in(x, a, b, network_words))
+			return 0;
 		emit_quantity(x, i, ue, am.v, u->canon);
 		return ue;
 	}

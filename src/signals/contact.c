@@ -466,10 +466,13 @@ static size_t after_keyword(const idt__sx *x, size_t p, bool *strong)
 {
 	*strong = false;
 	p = idt__sx_spaces(x, p, 3);
-	while (idt__at(x, p) == ':' || idt__at(x, p) == '-' || idt__at(x, p) == '=' ||
-	       idt__at(x, p) == '>' || idt__at(x, p) == '|' ||
-	       (idt__at(x, p) == 0xEF && idt__at(x, p + 1) == 0xBC && idt__at(x, p + 2) == 0x9A)) {
-		p += x->s[p] == 0xEF ? 3 : 1; /* U+FF1A full-width colon */
+	/* at most two separator characters: "snap ------- ignore" is a rule, not a handle */
+	for (int k = 0; k < 3; k++) {
+		int c = idt__at(x, p);
+		bool fw = c == 0xEF && idt__at(x, p + 1) == 0xBC && idt__at(x, p + 2) == 0x9A;
+		if (!fw && c != ':' && c != '-' && c != '=' && c != '>' && c != '|') break;
+		if (k == 2) return x->len; /* nothing can follow at the end of the text */
+		p += fw ? 3 : 1;           /* U+FF1A full-width colon */
 		*strong = true;
 		p = idt__sx_spaces(x, p, 3);
 	}
@@ -554,8 +557,9 @@ static size_t phone_cue(idt__sx *x, size_t we)
 	if (idt__at(x, p) == '#') p = idt__sx_spaces(x, p + 1, 2);
 	if (idt__at(x, p) == '+') return 0; /* the '+' trigger handles it */
 	if (!idt__digit(idt__at(x, p)) && idt__at(x, p) != '(') return 0;
-	if (!idt__sx_phone(x, p, false, &end, e164) && !nanp(x, p, false, &end, e164) &&
-	    !nanp(x, p, true, &end, e164))
+	/* the North American shapes first: "571-278-0418" is not +57 */
+	if (!nanp(x, p, false, &end, e164) && !nanp(x, p, true, &end, e164) &&
+	    !idt__sx_phone(x, p, false, &end, e164))
 		return 0;
 	idt__sx_emit(x, IDT_SIG_PHONE, p, end, e164, strlen(e164));
 	return end;

@@ -79,6 +79,7 @@ static void test_quantities(void **state)
 	      {QTY, "teener", "1.75 g (teenth)"});
 	CHECK("5 г и 10 мг, 3克", {QTY, "5 г", "5 g"}, {QTY, "10 мг", "10 mg"},
 	      {QTY, "3克", "3 g"});
+	CHECK("5G Mdma Crystal", {QTY, "5G", "5 g"});
 	/* not quantities */
 	check_none("4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
 	check_none("v1.5mg 2020 года 10 grande 3rd 5pm 7 days 1/3 oz 10x better");
@@ -124,7 +125,8 @@ static void test_contacts(void **state)
 	CHECK("session 0512345678901234567890123456789012345678901234567890123456789abcde",
 	      {CON, "0512345678901234567890123456789012345678901234567890123456789abcde",
 	       "session:0512345678901234567890123456789012345678901234567890123456789abcde"});
-	/* keywords without handles */
+	/* keywords without handles, or with a rule of dashes after them */
+	check_none("snap  -------------- ignore, telegram ---- name_1");
 	check_none("the telegram channel, wickr is down, signal strength, snap a photo, "
 	           "sc 2 days, tg me, threema abcd1234, kik off, t.me/abc");
 }
@@ -146,6 +148,7 @@ static void test_phones(void **state)
 	CHECK("tel: 33612345678, call 0044 7700 900123, (212) 555-0100, phone 212-555-0100",
 	      {PHONE, "33612345678", "+33612345678"}, {PHONE, "0044 7700 900123", "+447700900123"},
 	      {PHONE, "(212) 555-0100", "+12125550100"}, {PHONE, "212-555-0100", "+12125550100"});
+	CHECK("call 571-278-0418", {PHONE, "571-278-0418", "+15712780418"});
 	/* national numbers without a country, bad lengths, unknown codes, arithmetic */
 	check_none("07700 900123, +44 7700 9001, +999 123456789, 2+2 = 4, +5 points, C++ 17, "
 	           "+1234567890123456, 212-555-0100, (123) 555-0100");
