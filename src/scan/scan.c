@@ -76,6 +76,34 @@ static int boundary_ok(const scan_pattern *pt, const char *t, size_t len, size_t
 	return 1;
 }
 
+static int is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static int is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/*
+ * Sellers glue words in camel case ("ChemKush", "MasterKush", "BuyXanaxNow"): a change from a
+ * lower-case to an upper-case ASCII letter in the ORIGINAL text also counts as a token
+ * boundary, on either side of the match (each side that fails the ordinary test must pass
+ * this one).  "XaNaX" is unaffected: the whole word is the match.
+ */
+static int camel_boundary_ok(const scan_pattern *pt, const char *t, size_t len, size_t start,
+                             size_t end, const char *orig, size_t olen, size_t os, size_t oe)
+{
+	int left_ok = start == 0 || pt->first_script != SCRIPT_WORD ||
+	              script_before(t, start) != SCRIPT_WORD ||
+	              (os > 0 && is_upper(orig[os]) && is_lower(orig[os - 1]));
+	int right_ok = end >= len || pt->last_script != SCRIPT_WORD ||
+	               script_at(t, len, end) != SCRIPT_WORD ||
+	               (oe < olen && oe > 0 && is_upper(orig[oe]) && is_lower(orig[oe - 1]));
+	return left_ok && right_ok;
+}
+
 /* The text must repeat each letter at least as often as the term does ("weed" needs "ee"). */
 static int runs_ok(const scan_pattern *pt, const idt_norm *norm, size_t start)
 {
@@ -278,9 +306,11 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 	for (size_t i = from; i < s->nhits; i++) {
 		scan_hit h = s->hits[i];
 		const scan_pattern *pt = &sc->pats[h.pat];
-		if (!boundary_ok(pt, ft, flen, h.start, h.end) || !runs_ok(pt, s->norm, h.start))
-			continue;
+		if (!runs_ok(pt, s->norm, h.start)) continue;
 		idt_norm_span(s->norm, h.start, h.end, &h.ostart, &h.oend);
+		if (!boundary_ok(pt, ft, flen, h.start, h.end) &&
+		    !camel_boundary_ok(pt, ft, flen, h.start, h.end, f->text, f->len, h.ostart, h.oend))
+			continue;
 		if (sc->has_cas_terms && !cas_form_ok(sc, pt, f->text, h.ostart, h.oend)) continue;
 		s->hits[w++] = h;
 	}

@@ -125,6 +125,11 @@ static void test_boundaries(void **state)
 	expect_one(f, "crystal-meth", "methamphetamine", 0, 12); /* the longer term wins */
 	assert_int_equal(nsub_ev(scan1(f, "fentanyls")), 0);
 	assert_int_equal(nsub_ev(scan1(f, "xfentanyl")), 0);
+	/* Camel case glues words: a lower-to-upper change is a boundary, either side. */
+	expect_one(f, "PureMeth 1oz", "methamphetamine", 4, 8);
+	expect_one(f, "BuyFentanylNow", "fentanyl", 3, 11);
+	assert_int_equal(nsub_ev(scan1(f, "Puremeth")), 0);
+	expect_one(f, "FeNtAnYl", "fentanyl", 0, 8);
 }
 
 static void test_nested_resolves_to_most_specific(void **state)
