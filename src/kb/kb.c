@@ -254,7 +254,8 @@ static int is_roman_schedule(const char *s, size_t n)
 
 int idt__kb_control_valid(const char *s, size_t n)
 {
-	if ((n == 5 && memcmp(s, "WATCH", 5) == 0) || (n == 3 && memcmp(s, "NPS", 3) == 0))
+	if ((n == 5 && memcmp(s, "WATCH", 5) == 0) || (n == 3 && memcmp(s, "NPS", 3) == 0) ||
+	    (n == 2 && memcmp(s, "RX", 2) == 0))
 		return 1;
 	if (n == 9 && memcmp(s, "INCB:ISSL", 9) == 0) return 1;
 	if (n > 7 && (memcmp(s, "UN1961:", 7) == 0 || memcmp(s, "UN1971:", 7) == 0))
