@@ -114,6 +114,49 @@ static idt_status load_dict(smap *m, const char *dict, size_t len)
 	return IDT_OK;
 }
 
+/*
+ * The form under which the scanner tells terms apart: the normal form, plus the run length of
+ * every collapsed letter ("mda" and "mmda" fold alike but are different terms).  Returns a
+ * malloc'ed key in *key (NULL when the term normalises to nothing).
+ */
+static idt_status term_key(const idt_folder *f, idt_norm *n, const char *text, char **key,
+                           size_t *klen)
+{
+	*key = NULL;
+	*klen = 0;
+	idt_status st = idt_normalize(f, text, strlen(text), n);
+	if (st) return st;
+	size_t len;
+	const char *t = idt_norm_text(n, &len);
+	if (!len) return IDT_OK;
+	idt_buf b = {0};
+	st = idt__buf_append(&b, t, len);
+	for (size_t i = 0; !st && i < len; i++)
+		if (idt_norm_run(n, i) > 1)
+			st = idt__buf_printf(&b, "|%zu:%u", i, idt_norm_run(n, i));
+	if (st) {
+		idt__buf_free(&b);
+		return st;
+	}
+	*key = b.data;
+	*klen = b.len;
+	return IDT_OK;
+}
+
+/* The term in lower case if it is one ASCII word, for the dictionary check; else 0. */
+static size_t ascii_word(const char *text, char *out, size_t cap)
+{
+	size_t n = strlen(text);
+	if (!n || n >= cap) return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = text[i];
+		if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+		if (!(c >= 'a' && c <= 'z')) return 0;
+		out[i] = c;
+	}
+	return n;
+}
+
 /* 1 if the term first seen with this normal form belongs to another entity than term i. */
 static int m_other(size_t first, size_t i, const idt_kb *kb)
 {
@@ -140,63 +183,67 @@ IDT_API idt_status idt_kb_lint(const idt_kb *kb, const idt_folder *folder, const
 	smap terms = {0}, words = {0};
 	idt_status st = smap_init(&terms, kb->nterms + kb->nphrases);
 	if (!st && dict) st = load_dict(&words, dict, dictlen);
+	idt_norm *norm = NULL;
+	if (!st) st = idt_norm_new(0, &norm);
 	for (size_t i = 0; !st && i < kb->nterms; i++) {
 		const idt_term *t = &kb->terms[i];
-		char *norm;
-		size_t nlen;
-		st = idt_normalize_dup(folder, t->text, strlen(t->text), &norm, &nlen);
+		char *key;
+		size_t klen;
+		st = term_key(folder, norm, t->text, &key, &klen);
 		if (st) break;
-		if (nlen == 0) {
+		if (!key) {
 			report(&l, "error", kb->term_files[i], t->line,
 			       "term '%s' normalises to nothing", t->text);
-		} else {
-			size_t s = smap_slot(&terms, norm, nlen, i);
-			if (s == SIZE_MAX)
-				st = IDT_ENOMEM;
-			else if (m_other(terms.vals[s], i, kb))
-				report(&l, "error", kb->term_files[i], t->line,
-				       "term '%s' of '%s' is also claimed by '%s' (%s:%u) as '%s'",
-				       t->text, sub_id(kb, t->substance),
-				       sub_id(kb, kb->terms[terms.vals[s]].substance),
-				       kb->term_files[terms.vals[s]], kb->terms[terms.vals[s]].line,
-				       kb->terms[terms.vals[s]].text);
-			if (dict && t->trust == IDT_TRUST_DECISIVE &&
-			    (t->kind == IDT_TERM_SLANG || t->kind == IDT_TERM_ABBR) &&
-			    !memchr(norm, ' ', nlen)) {
-				size_t w = smap_slot(&words, norm, nlen, SIZE_MAX);
-				if (w != SIZE_MAX)
-					report(&l, words.vals[w] == 1 ? "error" : "warning",
-					       kb->term_files[i], t->line,
-					       "decisive %s '%s' of '%s' is an ordinary %s; mark "
-					       "it weak "
-					       "('%s?')",
-					       idt_term_kind_name(t->kind), t->text,
-					       sub_id(kb, t->substance),
-					       words.vals[w] == 1 ? "dictionary word"
-					                          : "proper name",
-					       t->kind == IDT_TERM_SLANG ? "slang" : "abbr");
-			}
+			continue;
 		}
-		free(norm);
+		size_t s = smap_slot(&terms, key, klen, i);
+		free(key);
+		if (s == SIZE_MAX) {
+			st = IDT_ENOMEM;
+			break;
+		}
+		if (m_other(terms.vals[s], i, kb))
+			report(&l, "error", kb->term_files[i], t->line,
+			       "term '%s' of '%s' is also claimed by '%s' (%s:%u) as '%s'", t->text,
+			       sub_id(kb, t->substance),
+			       sub_id(kb, kb->terms[terms.vals[s]].substance),
+			       kb->term_files[terms.vals[s]], kb->terms[terms.vals[s]].line,
+			       kb->terms[terms.vals[s]].text);
+		char word[128];
+		size_t wn = ascii_word(t->text, word, sizeof word);
+		if (dict && wn && t->trust == IDT_TRUST_DECISIVE &&
+		    (t->kind == IDT_TERM_SLANG || t->kind == IDT_TERM_ABBR)) {
+			size_t w = smap_slot(&words, word, wn, SIZE_MAX);
+			if (w != SIZE_MAX)
+				report(&l, words.vals[w] == 1 ? "error" : "warning",
+				       kb->term_files[i], t->line,
+				       "decisive %s '%s' of '%s' is an ordinary %s; mark it weak "
+				       "('%s?')",
+				       idt_term_kind_name(t->kind), t->text,
+				       sub_id(kb, t->substance),
+				       words.vals[w] == 1 ? "dictionary word" : "proper name",
+				       t->kind == IDT_TERM_SLANG ? "slang" : "abbr");
+		}
 	}
 	for (size_t i = 0; !st && i < kb->nphrases; i++) {
 		const idt_phrase *ph = &kb->phrases[i];
-		char *norm;
-		size_t nlen;
-		st = idt_normalize_dup(folder, ph->text, strlen(ph->text), &norm, &nlen);
+		char *key;
+		size_t klen;
+		st = term_key(folder, norm, ph->text, &key, &klen);
 		if (st) break;
-		if (nlen == 0) {
+		if (!key) {
 			report(&l, "error", ph->file, ph->line, "phrase '%s' normalises to nothing",
 			       ph->text);
-		} else {
-			size_t s = smap_slot(&terms, norm, nlen, SIZE_MAX);
-			if (s != SIZE_MAX && terms.vals[s] < kb->nterms)
-				report(&l, "warning", ph->file, ph->line,
-				       "phrase '%s' is also a term of '%s'", ph->text,
-				       sub_id(kb, kb->terms[terms.vals[s]].substance));
+			continue;
 		}
-		free(norm);
+		size_t s = smap_slot(&terms, key, klen, SIZE_MAX);
+		free(key);
+		if (s != SIZE_MAX && terms.vals[s] < kb->nterms)
+			report(&l, "warning", ph->file, ph->line,
+			       "phrase '%s' is also a term of '%s'", ph->text,
+			       sub_id(kb, kb->terms[terms.vals[s]].substance));
 	}
+	idt_norm_free(norm);
 	smap_free(&terms);
 	if (dict) smap_free(&words);
 	if (nerrors) *nerrors = l.errors;

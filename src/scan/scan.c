@@ -143,6 +143,29 @@ static int pattern_is_phrase(const idt_scanner *sc, uint32_t pat)
 	return sc->refs[sc->pats[pat].ref0].is_phrase;
 }
 
+/* Among hits on the same span, keeps those of the most specific repetition: "MMDA" in the text
+ * matches both the MDA and the MMDA patterns (same normal form); MMDA, with more letters, wins. */
+static void resolve_same_span(const idt_scanner *sc, scan_hit *h, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i + 1;
+		while (j < n && h[j].field == h[i].field && h[j].start == h[i].start &&
+		       h[j].end == h[i].end)
+			j++;
+		uint32_t best[2] = {0, 0}; /* per family: terms, phrases */
+		for (size_t k = i; k < j; k++) {
+			int ph = pattern_is_phrase(sc, h[k].pat);
+			if (sc->pats[h[k].pat].run_sum > best[ph])
+				best[ph] = sc->pats[h[k].pat].run_sum;
+		}
+		for (size_t k = i; k < j; k++)
+			if (sc->pats[h[k].pat].run_sum < best[pattern_is_phrase(sc, h[k].pat)])
+				h[k].dropped = 1;
+		i = j;
+	}
+}
+
 /* Drops every hit strictly inside another hit of the same family (terms or phrases) in the
  * same field: "crack cocaine" wins over the "cocaine" inside it. */
 static void resolve_nested(const idt_scanner *sc, scan_hit *h, size_t n)
@@ -309,13 +332,15 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 		if (!runs_ok(pt, s->norm, h.start)) continue;
 		idt_norm_span(s->norm, h.start, h.end, &h.ostart, &h.oend);
 		if (!boundary_ok(pt, ft, flen, h.start, h.end) &&
-		    !camel_boundary_ok(pt, ft, flen, h.start, h.end, f->text, f->len, h.ostart, h.oend))
+		    !camel_boundary_ok(pt, ft, flen, h.start, h.end, f->text, f->len, h.ostart,
+		                       h.oend))
 			continue;
 		if (sc->has_cas_terms && !cas_form_ok(sc, pt, f->text, h.ostart, h.oend)) continue;
 		s->hits[w++] = h;
 	}
 	s->nhits = w;
 	qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
+	resolve_same_span(sc, s->hits + from, s->nhits - from);
 	resolve_nested(sc, s->hits + from, s->nhits - from);
 	size_t ev_from = r->nev;
 	st = hits_to_evidence(sc, s, r, from);

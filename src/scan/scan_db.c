@@ -67,6 +67,22 @@ typedef struct item {
 	scan_ref ref;
 } item;
 
+/* Orders items by normal form, then by repetition (items differing only in a letter's run
+ * length, "MDA" and "MMDA", stay distinct patterns), then phrases after terms. */
+static int cmp_runs(const item *x, const item *y)
+{
+	for (size_t i = 0; i < x->len; i++) {
+		unsigned a = x->runs ? x->runs[i] : 1, b = y->runs ? y->runs[i] : 1;
+		if (a != b) return a < b ? -1 : 1;
+	}
+	return 0;
+}
+
+static int same_form(const item *x, const item *y)
+{
+	return x->len == y->len && memcmp(x->folded, y->folded, x->len) == 0 && cmp_runs(x, y) == 0;
+}
+
 static int cmp_item(const void *a, const void *b)
 {
 	const item *x = a, *y = b;
@@ -74,6 +90,8 @@ static int cmp_item(const void *a, const void *b)
 	int c = memcmp(x->folded, y->folded, n);
 	if (c) return c;
 	if (x->len != y->len) return x->len < y->len ? -1 : 1;
+	c = cmp_runs(x, y);
+	if (c) return c;
 	if (x->ref.is_phrase != y->ref.is_phrase) return x->ref.is_phrase ? 1 : -1;
 	return x->ref.index < y->ref.index ? -1 : x->ref.index > y->ref.index;
 }
@@ -152,9 +170,7 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 {
 	size_t npat = 0, bytes = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (i && items[i].len == items[i - 1].len &&
-		    memcmp(items[i].folded, items[i - 1].folded, items[i].len) == 0)
-			continue;
+		if (i && same_form(&items[i], &items[i - 1])) continue;
 		npat++;
 		bytes += items[i].len * 2 + 1;
 	}
@@ -165,8 +181,7 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 	char *w = sc->strings;
 	size_t p = 0;
 	for (size_t i = 0; i < n; i++) {
-		int same = i && items[i].len == items[i - 1].len &&
-		           memcmp(items[i].folded, items[i - 1].folded, items[i].len) == 0;
+		int same = i && same_form(&items[i], &items[i - 1]);
 		if (!same) {
 			scan_pattern *pt = &sc->pats[p++];
 			memcpy(w, items[i].folded, items[i].len);
@@ -177,11 +192,14 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 			pt->first_script = (uint8_t)first_script(pt->folded, pt->len);
 			pt->last_script = (uint8_t)last_script(pt->folded, pt->len);
 			pt->ref0 = (uint32_t)i;
+			pt->run_sum = (uint32_t)items[i].len;
 			if (items[i].runs) {
 				memcpy(w, items[i].runs, items[i].len);
 				pt->runs = (const uint8_t *)w;
 				pt->need_runs = 1;
 				w += items[i].len;
+				for (size_t k = 0; k < items[i].len; k++)
+					pt->run_sum += items[i].runs[k] - 1u;
 			}
 		}
 		sc->pats[p - 1].nrefs++;

@@ -31,8 +31,9 @@ typedef struct scan_pattern {
 	uint8_t first_script, last_script; /* SCRIPT_* of its first and last character */
 	uint8_t need_runs;                 /* 1 if some letter of the term is repeated (see runs) */
 	const uint8_t *runs; /* per folded byte: the term's own run length (if need_runs) */
-	uint32_t ref0;       /* first entry in sc->refs */
-	uint32_t nrefs;      /* number of entries */
+	uint32_t run_sum; /* letters of the term before collapsing: the more, the more specific */
+	uint32_t ref0;    /* first entry in sc->refs */
+	uint32_t nrefs;   /* number of entries */
 } scan_pattern;
 
 /* The scoring model: weights and threshold, loaded from data/scoring/model.conf. */
@@ -40,9 +41,9 @@ typedef struct scan_model {
 	double term_weight[IDT_TERM_KIND_COUNT]; /* decisive term, by kind */
 	double weak_weight;                      /* a weak term, when corroborated */
 	double signal_weight[IDT_SIG_TYPE_COUNT];
-	double threshold;             /* flagged when score >= threshold */
-	double name_only_cap;         /* score cap with substances but no signal */
-	int weak_needs_corroboration; /* 1: weak terms alone count for nothing */
+	double threshold;                       /* flagged when score >= threshold */
+	double name_only_cap;                   /* score cap with substances but no signal */
+	int weak_needs_corroboration;           /* 1: weak terms alone count for nothing */
 	double corroborate[IDT_SIG_TYPE_COUNT]; /* how much each signal type corroborates */
 	double corroboration_needed;            /* weak terms count when the sum reaches this */
 	size_t near_bytes;                      /* a signal this close to a weak term is "near" */

@@ -26,6 +26,8 @@ static const char kb_text[] =
 	"slang = meth; crystal meth\nnames.zh = 冰毒\n"
 	"[cannabis]\nname = Cannabis\nclass = cannabis\ncontrol = UN1961:I\nslang? = weed\n"
 	"[alprazolam]\nname = Alprazolam\nclass = sedative\ncontrol = UN1971:IV\nbrands = Xanax\n"
+	"[mda]\nname = MDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MDA\n"
+	"[mmda]\nname = MMDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MMDA\n"
 	"[bmk-glycidate]\nname = BMK glycidate\nclass = precursor\ncontrol = UN1988:T1\ncas = 5413-05-8\n";
 
 static const char phrases[] = "source = test\n[shipping]\nen = stealth shipping\n";
@@ -135,6 +137,10 @@ static void test_boundaries(void **state)
 static void test_nested_resolves_to_most_specific(void **state)
 {
 	fixture *f = *state;
+	/* Terms that differ only in a doubled letter stay apart. */
+	expect_one(f, "pure MMDA", "mmda", 5, 9);
+	expect_one(f, "pure MDA", "mda", 5, 8);
+	expect_one(f, "MMMDA", "mmda", 0, 5);
 	expect_one(f, "rock of crack cocaine", "crack-cocaine", 8, 21);
 	/* Two separate mentions both count. */
 	const idt_result *r = scan1(f, "cocaine and crack cocaine");
