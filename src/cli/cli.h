@@ -40,6 +40,18 @@ idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_
  * NULL if neither variable is set. */
 const char *idt_cli_cache_dir(char *buf, size_t n);
 
+/* The server's triage queue, as a client (submit.c). */
+typedef struct idt_submitter idt_submitter;
+
+/* A submitter for the server at base URL with an API token; NULL on failure. */
+idt_submitter *idt_submitter_new(const char *base, const char *token);
+void idt_submitter_free(idt_submitter *s); /* NULL allowed */
+/* Hits accepted so far. */
+size_t idt_submitter_count(const idt_submitter *s);
+/* Posts n verdicts stored back to back in hits (verdict i ends at end[i]).  0, or -1 when some
+ * request failed (reported on standard error). */
+int idt_submit_hits(idt_submitter *s, const char *hits, const size_t *end, size_t n);
+
 /* A growable string for output (the program's own; the library's is internal). */
 typedef struct idt_sb {
 	char *p;

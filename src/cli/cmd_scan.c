@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include "cli.h"
 
 #define BATCH_RECORDS 1000
@@ -488,85 +487,8 @@ static void draw_progress(const pipeline *p, int final)
 
 typedef struct writer_arg {
 	pipeline *p;
-	CURL *curl; /* --submit: one connection, kept alive */
+	idt_submitter *sub; /* --submit: one connection, kept alive */
 } writer_arg;
-
-static size_t discard(char *ptr, size_t size, size_t n, void *ctx)
-{
-	idt_sb *b = ctx;
-	if (b->len < 4096) idt_sb_put(b, ptr, size * n < 4096 ? size * n : 4096);
-	return size * n;
-}
-
-#define SUBMIT_BYTES (768u << 10) /* per request: the server takes bodies up to 1 MiB */
-#define SUBMIT_HITS  500          /* per request: the server takes up to 1,000 */
-
-/* POSTs hits [from, to) of the batch to SUBMIT/api/v1/hits as one JSON array (the server
- * merges identical hits, so a retry is harmless).  Returns 0, or -1 after reporting. */
-static int post_hits(pipeline *p, writer_arg *w, batch *b, size_t from, size_t to)
-{
-	idt_sb body = {0}, url = {0}, auth = {0}, reply = {0};
-	int r = idt_sb_puts(&body, "[");
-	for (size_t i = from; !r && i < to; i++) {
-		size_t start = i ? b->hit_end[i - 1] : 0;
-		if (i > from) r = idt_sb_puts(&body, ",");
-		if (!r) r = idt_sb_put(&body, b->hits.p + start, b->hit_end[i] - start);
-	}
-	if (!r) r = idt_sb_puts(&body, "]");
-	const char *base = p->opt->submit;
-	size_t blen = strlen(base);
-	while (blen && base[blen - 1] == '/') blen--;
-	if (!r) r = idt_sb_put(&url, base, blen);
-	if (!r) r = idt_sb_puts(&url, "/api/v1/hits");
-	if (!r)
-		r = idt_sb_printf(&auth, "Authorization: Bearer %s",
-		                  p->opt->token ? p->opt->token : "");
-	long code = 0;
-	CURLcode cc = CURLE_OK;
-	if (!r) {
-		struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-		h = curl_slist_append(h, auth.p);
-		curl_easy_setopt(w->curl, CURLOPT_URL, url.p);
-		curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, body.p);
-		curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-		curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, discard);
-		curl_easy_setopt(w->curl, CURLOPT_WRITEDATA, &reply);
-		curl_easy_setopt(w->curl, CURLOPT_TIMEOUT, 120L);
-		cc = curl_easy_perform(w->curl);
-		curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
-		curl_slist_free_all(h);
-	}
-	int ok = !r && cc == CURLE_OK && code >= 200 && code < 300;
-	if (!ok && cc != CURLE_OK)
-		idt_cli_error("submit to %s failed: %s", url.p, curl_easy_strerror(cc));
-	else if (!ok)
-		idt_cli_error("submit to %s failed: HTTP %ld %.300s", url.p, code,
-		              reply.p ? reply.p : "");
-	else
-		p->submitted += to - from;
-	idt_sb_free(&body);
-	idt_sb_free(&url);
-	idt_sb_free(&auth);
-	idt_sb_free(&reply);
-	return ok ? 0 : -1;
-}
-
-/* Submits the batch's flagged verdicts in requests the server accepts. */
-static int submit_hits(pipeline *p, writer_arg *w, batch *b)
-{
-	int rc = 0;
-	size_t from = 0;
-	while (from < b->nhits) {
-		size_t to = from + 1, base = from ? b->hit_end[from - 1] : 0;
-		while (to < b->nhits && to - from < SUBMIT_HITS &&
-		       b->hit_end[to] - base < SUBMIT_BYTES)
-			to++;
-		if (post_hits(p, w, b, from, to)) rc = -1;
-		from = to;
-	}
-	return rc;
-}
 
 static void *writer_main(void *arg)
 {
@@ -584,7 +506,9 @@ static void *writer_main(void *arg)
 			if (!bad && b->out.len &&
 			    fwrite(b->out.p, 1, b->out.len, stdout) != b->out.len)
 				bad = 1;
-			if (!bad && b->nhits && submit_hits(p, w, b)) p->submit_failed = 1;
+			if (!bad && b->nhits &&
+			    idt_submit_hits(w->sub, b->hits.p, b->hit_end, b->nhits))
+				p->submit_failed = 1;
 			pthread_mutex_lock(&p->mu);
 			if (bad) p->fatal = 1;
 			p->records += b->nrecs;
@@ -770,7 +694,8 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	for (; started < nthreads; started++)
 		if (pthread_create(&workers[started], NULL, worker_main, p)) break;
 	writer_arg wa = {p, NULL};
-	if (p->opt->submit && !(wa.curl = curl_easy_init())) return -1;
+	if (p->opt->submit && !(wa.sub = idt_submitter_new(p->opt->submit, p->opt->token)))
+		return -1;
 	pthread_t writer;
 	int have_writer = pthread_create(&writer, NULL, writer_main, &wa) == 0;
 	int rc = started && have_writer ? 0 : -1;
@@ -793,7 +718,8 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	pthread_mutex_unlock(&p->mu);
 	for (int i = 0; i < started; i++) pthread_join(workers[i], NULL);
 	if (have_writer) pthread_join(writer, NULL);
-	if (wa.curl) curl_easy_cleanup(wa.curl);
+	if (wa.sub) p->submitted = idt_submitter_count(wa.sub);
+	idt_submitter_free(wa.sub);
 	p->bytes_done = base;
 	for (batch *b = p->free_list, *n; b; b = n) {
 		n = b->next;
@@ -826,7 +752,6 @@ int idt_cmd_scan(int argc, char **argv)
 		idt_cli_error("--submit needs an API token: --token TOKEN or INTERDICT_TOKEN");
 		return IDT_EXIT_USAGE;
 	}
-	if (o.submit && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return IDT_EXIT_FAILURE;
 
 	double t_start = now_s();
 	idt_kb *kb = idt_cli_load_kb(o.extra, o.nextra, o.kb_dir);
@@ -870,7 +795,6 @@ int idt_cmd_scan(int argc, char **argv)
 			fprintf(stderr, "interdict: %zu hits submitted to %s%s\n", p.submitted,
 			        o.submit, p.submit_failed ? " (some requests failed)" : "");
 	}
-	if (o.submit) curl_global_cleanup();
 	if (p.fatal) idt_cli_error("stopped: out of memory or output error");
 	idt_scanner_free(sc);
 	idt_folder_free(folder);
