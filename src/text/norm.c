@@ -802,6 +802,58 @@ static const char fast_char[128] = {
     ['Y'] = 'y', ['Z'] = 'z',
 };
 
+int idt__norm_no_simd;
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/*
+ * How many of the 16 bytes at p (p[16] readable) the block path may take: a prefix made of
+ * ASCII letters and single spaces, where no letter repeats the one before (that needs a
+ * merge), no space follows a separator, and no single-letter token ends (that needs the glue
+ * logic).  `prev` is the folded byte before p (' ' between tokens), `toklen` the length of the
+ * token it ends.
+ */
+static inline size_t block16(const unsigned char *p, int prev, unsigned toklen)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lv, _mm_set1_epi8('a' - 1)),
+	                               _mm_cmplt_epi8(lv, _mm_set1_epi8('z' + 1)));
+	__m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+	unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, space));
+	unsigned sp = (unsigned)_mm_movemask_epi8(space);
+	/* a byte equal to the one before: a repeated letter, or a second separator */
+	unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(lv, _mm_slli_si128(lv, 1)));
+	unsigned bad = (~ok & 0xFFFFu) | (eq & 0xFFFEu);
+	if ((p[0] | 0x20) == prev || (p[0] == ' ' && prev == ' ')) bad |= 1;
+	/* single-letter tokens: a letter with separators on both sides */
+	unsigned sx = (sp << 1) | (prev == ' ') |
+	              ((unsigned)(fast_char[p[16] & 0x7F] == ' ' && p[16] < 0x80) << 17);
+	bad |= (sx & (sx >> 2) & ~(sx >> 1)) & 0xFFFFu;
+	if (prev != ' ' && toklen == 1 && (sp & 1)) bad |= 1;
+	return bad ? (size_t)__builtin_ctz(bad) : 16;
+}
+
+/* Writes the 16 folded bytes of p (letters lower-cased, spaces kept) and their map entries
+ * (starts base.., lengths 1).  Returns the mask of spaces. */
+static inline unsigned block16_store(const unsigned char *p, char *out, uint32_t *ost, uint8_t *oln,
+                                     uint32_t base)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i lv = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	_mm_storeu_si128((__m128i *)out, lv);
+	_mm_storeu_si128((__m128i *)oln, _mm_set1_epi8(1));
+	__m128i b = _mm_add_epi32(_mm_set1_epi32((int)base), _mm_setr_epi32(0, 1, 2, 3));
+	__m128i four = _mm_set1_epi32(4);
+	for (int k = 0; k < 4; k++) {
+		_mm_storeu_si128((__m128i *)(ost + 4 * k), b);
+		b = _mm_add_epi32(b, four);
+	}
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+}
+#endif
+
 /*
  * The branch-free loop for ASCII words and separators, entered between tokens.  Every byte is
  * written at the end of the folded text; the end advances unless the byte repeats the one
@@ -828,13 +880,38 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 	size_t tstart = o;
 	unsigned toklen = 0;
 	bool g_active = st->g_active;
-	for (; j < end; j++) {
+	for (;;) {
+#ifdef __SSE2__
+		if (j + 17 <= end && !g_active && !idt__norm_no_simd) {
+			size_t m = block16(p + j, prev, toklen);
+			if (m > 0) {
+				/* the first m bytes are letters and single spaces: write them all
+				 */
+				unsigned sp =
+				    block16_store(p + j, out + o, ost + o, oln + o, (uint32_t)j) &
+				    (unsigned)((1u << m) - 1);
+				if (sp) {
+					unsigned last = 31u - (unsigned)__builtin_clz(sp);
+					tstart = o + last + 1;
+					toklen = (unsigned)m - last - 1;
+				} else {
+					toklen += (unsigned)m;
+				}
+				o += m;
+				j += m;
+				prev = fast_char[p[j - 1]];
+				if (m == 16) continue;
+			}
+		}
+#endif
+		if (j >= end) break;
 		unsigned char b = p[j];
 		int t = b < 0x80 ? fast_char[b] : 0;
 		if (t == 0) break;
 		if (t == prev && t != ' ') {
 			n->len = o;
 			if (merge_letter(n, 1, (uint32_t)j + 1) != IDT_OK) break;
+			j++;
 			continue;
 		}
 		bool is_sep = t == ' ', adv = t != prev;
@@ -855,10 +932,11 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 		tstart = (o & sep_mask) | (tstart & ~sep_mask);
 		toklen = (toklen + 1) & ~(unsigned)sep_mask;
 		prev = t;
+		j++;
 	}
 	if (prev == ' ') {
 		/* between tokens: the space written ahead becomes pending again */
-		if (o > 0 && o > n->len) {
+		if (o > 0) { /* out[o-1] is that space */
 			o--;
 			st->need_space = true;
 			st->sp_set = true;

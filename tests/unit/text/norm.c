@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "interdict/text.h"
+#include "text/text_int.h" /* idt__norm_no_simd */
 
 static idt_folder *F;
 static idt_norm *N;
@@ -364,6 +365,74 @@ static void test_offset_map_invariants(void **state)
 	}
 }
 
+/* The 16-byte block path and the byte loop give the same text, spans and runs, on generated
+ * word soup with every kind of boundary the block path must hand over. */
+static void test_block_path_matches_byte_loop(void **state)
+{
+	(void)state;
+	static const char *const words[] = {
+	    "fast",
+	    "shipping",
+	    "a",
+	    "i",
+	    "x",
+	    "book",
+	    "weed",
+	    "Quality",
+	    "c o c a",
+	    "f3nt@nyl",
+	    "100mg",
+	    "  ",
+	    ", ",
+	    "caf\xC3\xA9",
+	    "\xD0\xBA\xD0\xBE",
+	    "\xF0\x9F\x94\xA5",
+	    "ll",
+	    "AAA",
+	    "b",
+	    "e",
+	    "\xE2\x80\x8B",
+	    "t.h.e",
+	    "\n",
+	    "x!y",
+	    "ZZ top",
+	};
+	char buf[4096];
+	uint64_t r = 12345;
+	idt_norm *n2;
+	assert_int_equal(idt_norm_new(0, &n2), IDT_OK);
+	for (int round = 0; round < 400; round++) {
+		size_t len = 0;
+		while (len < sizeof buf - 64) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			const char *w = words[(r >> 33) % (sizeof words / sizeof words[0])];
+			size_t wl = strlen(w);
+			memcpy(buf + len, w, wl);
+			len += wl;
+			buf[len++] = (r >> 20) % 7 ? ' ' : '.';
+			if (len > (size_t)(round * 10 + 20)) break;
+		}
+		assert_int_equal(idt_normalize(F, buf, len, N), IDT_OK);
+		idt__norm_no_simd = 1;
+		assert_int_equal(idt_normalize(F, buf, len, n2), IDT_OK);
+		idt__norm_no_simd = 0;
+		size_t l1, l2;
+		const char *t1 = idt_norm_text(N, &l1), *t2 = idt_norm_text(n2, &l2);
+		if (l1 != l2 || memcmp(t1, t2, l1) != 0)
+			fail_msg("\"%.*s\": \"%.*s\" vs \"%.*s\"", (int)len, buf, (int)l1, t1,
+			         (int)l2, t2);
+		for (size_t j = 0; j < l1; j++) {
+			size_t a, b, a2, b2;
+			idt_norm_span(N, j, j + 1, &a, &b);
+			idt_norm_span(n2, j, j + 1, &a2, &b2);
+			assert_int_equal(a, a2);
+			assert_int_equal(b, b2);
+			assert_int_equal(idt_norm_run(N, j), idt_norm_run(n2, j));
+		}
+	}
+	idt_norm_free(n2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_cap),
 	    cmocka_unit_test(test_idempotent),
 	    cmocka_unit_test(test_offset_map_invariants),
+	    cmocka_unit_test(test_block_path_matches_byte_loop),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
