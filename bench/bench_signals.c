@@ -9,7 +9,8 @@
  * every record, as the scanner does; memchr() looks for a byte absent from the text over the
  * whole buffer.  The best of several rounds is reported, in MB/s of input.
  *
- * Usage: bench_signals [MiB of text, default 32] [rounds, default 5]
+ * Usage: bench_signals [MiB of text, default 32 | FILE] [rounds, default 5]
+ * With a FILE (e.g. listings one per line), its lines are the records instead.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -101,13 +102,23 @@ static int count_cb(void *ctx, const idt_signal *s)
 
 int main(int argc, char **argv)
 {
-	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 32;
+	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 32, len;
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
-	if (mib == 0 || rounds <= 0) return 2;
-	size_t cap = mib << 20;
-	char *buf = malloc(cap);
-	if (!buf) return 1;
-	size_t len = gen(buf, cap);
+	char *buf;
+	if (rounds <= 0) return 2;
+	if (mib == 0 && argc > 1) {
+		FILE *f = fopen(argv[1], "rb");
+		if (!f || fseek(f, 0, SEEK_END) || (len = (size_t)ftell(f)) == 0) return 2;
+		rewind(f);
+		buf = malloc(len);
+		if (!buf || fread(buf, 1, len, f) != len) return 1;
+		fclose(f);
+	} else {
+		size_t cap = (mib ? mib : 32) << 20;
+		buf = malloc(cap);
+		if (!buf) return 1;
+		len = gen(buf, cap);
+	}
 	double best_x = 1e30, best_m = 1e30;
 	size_t nsig = 0, hits = 0;
 	for (int r = 0; r < rounds; r++) {

@@ -24,6 +24,9 @@
  */
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "signals_int.h"
 
 /* ------------------------------------------------------------------------------------------
@@ -63,7 +66,9 @@ bool idt__sx_prefix(const idt__sx *x, size_t i, const char *lit)
 
 bool idt__sx_eq(const idt__sx *x, size_t a, size_t b, const char *lit)
 {
-	return b - a == strlen(lit) && idt__sx_prefix(x, a, lit);
+	for (; *lit; lit++, a++)
+		if (a >= b || idt__lower(x->s[a]) != (unsigned char)*lit) return false;
+	return a == b;
 }
 
 /* SWAR: the high bit of each byte of v that is an ASCII letter or digit.  Bytes are masked to
@@ -153,38 +158,53 @@ static const keyword kw_w[] = {KW("wa", IDT__KW_WA), KW("whatsapp", IDT__KW_WHAT
 static const keyword kw_z[] = {KW("zip", IDT__KW_ZIP), KW("zips", IDT__KW_ZIP)};
 
 /* Per first letter a - z: its list, and a bit per keyword length present so that most words
- * cost one lookup.  Every length in a list must have its bit, or the keyword is never found. */
+ * cost one lookup.  Every length and second letter in a list must have its bit, or the keyword
+ * is never found. */
 static const struct {
 	const keyword *list;
 	size_t n;
-	uint16_t len_mask;
+	uint16_t len_mask; /* bit n: some keyword has n letters */
+	uint32_t
+	    second_mask; /* bit c - 'a': some keyword's second letter is c; bit 26: one letter */
 } kw_index[26] = {
-    ['c' - 'a'] = {kw_c, IDT_ARRAY_LEN(kw_c), (1u << 4)},
-    ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d), (1u << 7)},
-    ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e), (1u << 9)},
-    ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h), (1u << 4) | (1u << 5)},
-    ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k), (1u << 3)},
-    ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m), (1u << 3) | (1u << 6)},
-    ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p), (1u << 5) | (1u << 6)},
-    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8)},
-    ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q), (1u << 2)},
+    ['c' - 'a'] = {kw_c, IDT_ARRAY_LEN(kw_c), (1u << 4), (1u << 0) | (1u << 4)},
+    ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d), (1u << 7), (1u << 8)},
+    ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e), (1u << 9), (1u << 8)},
+    ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h), (1u << 4) | (1u << 5), (1u << 0) | (1u << 19)},
+    ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k), (1u << 3), (1u << 8)},
+    ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m), (1u << 3) | (1u << 6), (1u << 14)},
+    ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p), (1u << 5) | (1u << 6), (1u << 7) | (1u << 20)},
+    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8), (1u << 4)},
+    ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q), (1u << 2), (1u << 15)},
     ['s' - 'a'] = {kw_s, IDT_ARRAY_LEN(kw_s),
-                   (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 8)},
+                   (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 8),
+                   (1u << 2) | (1u << 8) | (1u << 12) | (1u << 13)},
     ['t' - 'a'] = {kw_t, IDT_ARRAY_LEN(kw_t),
                    (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) |
-                       (1u << 8)},
-    ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v), (1u << 5)},
+                       (1u << 8),
+                   (1u << 4) | (1u << 6) | (1u << 7) | (1u << 26)},
+    ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v), (1u << 5), (1u << 8)},
     ['w' - 'a'] = {kw_w, IDT_ARRAY_LEN(kw_w),
-                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 7) | (1u << 8)},
-    ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z), (1u << 3) | (1u << 4)},
+                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 7) | (1u << 8),
+                   (1u << 0) | (1u << 7) | (1u << 8) | (1u << 22)},
+    ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z), (1u << 3) | (1u << 4), (1u << 8)},
 };
+
+/* Whether a word of n letters at a may be a keyword: its first letter, length and second letter
+ * all occur among the keywords. */
+static inline bool kw_maybe(const idt__sx *x, size_t a, size_t n)
+{
+	int c = idt__lower(x->s[a]);
+	if (n > 9 || c < 'a' || c > 'z' || !(kw_index[c - 'a'].len_mask & (1u << n))) return false;
+	int c2 = n > 1 ? idt__lower(x->s[a + 1]) - 'a' : 26;
+	return c2 >= 0 && c2 <= 26 && (kw_index[c - 'a'].second_mask & (1u << c2));
+}
 
 static int kw_lookup(const idt__sx *x, size_t a, size_t b)
 {
 	size_t n = b - a;
 	int c = idt__lower(x->s[a]);
-	if (n > 9 || c < 'a' || c > 'z' || !(kw_index[c - 'a'].len_mask & (1u << n)))
-		return IDT__KW_NONE;
+	if (!kw_maybe(x, a, n)) return IDT__KW_NONE;
 	const keyword *k = kw_index[c - 'a'].list;
 	for (size_t j = 0; j < kw_index[c - 'a'].n; j++)
 		if (k[j].len == n && idt__sx_prefix(x, a, k[j].w)) return k[j].kind;
@@ -204,10 +224,48 @@ static bool code_before_amount(const idt__sx *x, size_t i, size_t we)
 	return idt__digit(idt__at(x, idt__sx_spaces(x, we, 2)));
 }
 
-/* Dispatches the token starting at i; returns where to resume (> i). */
-static size_t token(idt__sx *x, size_t i)
+/* SWAR: the high bit of each byte of v equal to c (exact for the lowest flagged byte, which is
+ * all skip_run() uses: a borrow only ever flags bytes above a true match). */
+static inline uint64_t eq_bytes(uint64_t v, unsigned char c)
 {
-	size_t we = idt__sx_word_end(x, i), r = 0;
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t t = v ^ (c * ones);
+	return (t - ones) & ~t & high;
+}
+
+/* From i, skips bytes of class 0 eight at a time; returns the first byte that is not (or where
+ * fewer than eight bytes remain). */
+static size_t skip_run(const idt__sx *x, size_t i)
+{
+	while (i + 8 <= x->len) {
+		uint64_t v;
+		memcpy(&v, x->s + i, 8);
+		uint64_t m = alnum_bytes(v) | eq_bytes(v, '$') | eq_bytes(v, '+') |
+		             eq_bytes(v, '(') | eq_bytes(v, 0xC2) | eq_bytes(v, 0xE2) |
+		             eq_bytes(v, 0xEF);
+		if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
+		i += 8;
+	}
+	return i;
+}
+
+/* Could the token [i, we) start a signal?  Conservative: false only where token() would find
+ * nothing, so that the block scan can skip most words without calling it. */
+static inline bool worth(const idt__sx *x, size_t i, size_t we)
+{
+	size_t n = we - i;
+	int c = x->s[i], next = idt__at(x, we);
+	if (n >= 16 || idt__digit(c)) return true;
+	if (next == '@' || next == '.' || next == '_' || next == '%' || next == '+' || next == '-')
+		return true;
+	if ((n == 3 || n == 4) && c >= 'A' && c <= 'Z') return true; /* "USD 120" */
+	return kw_maybe(x, i, n);
+}
+
+/* Dispatches the token [i, we); returns where to resume (> i). */
+static size_t token(idt__sx *x, size_t i, size_t we)
+{
+	size_t r = 0;
 	int next = idt__at(x, we);
 	if (we - i >= 25) {
 		r = idt__contact_long(x, i, we);
@@ -215,8 +273,10 @@ static size_t token(idt__sx *x, size_t i)
 			r = idt__contact_email(x, i);
 		return r ? r : we;
 	}
-	if (next == '@' || next == '.' || next == '_' || next == '%' || next == '+' ||
-	    next == '-') {
+	int next2 = idt__at(x, we + 1);
+	if (next == '@' ||
+	    ((next == '.' || next == '_' || next == '%' || next == '+' || next == '-') &&
+	     (idt__alnum(next2) || next2 == '.' || next2 == '_' || next2 == '-'))) {
 		r = idt__contact_email(x, i);
 		if (r) return r;
 		if (we - i == 16 && next == '.') {
@@ -252,19 +312,118 @@ static size_t trigger(idt__sx *x, size_t i)
 	return r ? r : i + 1;
 }
 
+/* The reference pass, one byte class at a time: what the block pass below must equal. */
+static void scan_bytes(idt__sx *x)
+{
+	size_t i = 0;
+	while (i < x->len && !x->stopped) {
+		unsigned k = byte_class[x->s[i]];
+		if (!k) {
+			i++;
+			/* a run of bytes to skip (other scripts, spacing): eight at a time */
+			if (i + 8 <= x->len && !byte_class[x->s[i]]) i = skip_run(x, i);
+			continue;
+		}
+		i = (k & C_TRIG) ? trigger(x, i) : token(x, i, idt__sx_word_end(x, i));
+	}
+}
+
+/* Bit k of alnum / trig tells whether byte i + k is a letter or digit / a trigger byte; bytes
+ * past the end of the text are neither. */
+typedef struct block {
+	uint64_t alnum, trig;
+} block;
+
+static void classify(const idt__sx *x, size_t i, block *b)
+{
+	size_t n = x->len - i < 64 ? x->len - i : 64;
+	b->alnum = b->trig = 0;
+#if defined(__SSE2__)
+	if (n == 64) {
+		const __m128i az = _mm_set1_epi8('a' - 1), za = _mm_set1_epi8('z' + 1);
+		const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+		const __m128i case_bit = _mm_set1_epi8(0x20);
+		for (int q = 0; q < 4; q++) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(x->s + i + 16 * q));
+			/* bytes >= 0x80 are negative as signed and fail both ranges */
+			__m128i l = _mm_or_si128(v, case_bit);
+			__m128i letter =
+			    _mm_and_si128(_mm_cmpgt_epi8(l, az), _mm_cmpgt_epi8(za, l));
+			__m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmpgt_epi8(d9, v));
+			__m128i t = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('$')),
+			                         _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)));
+			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
+			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)));
+			b->alnum |=
+			    (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(letter, digit))
+			    << (16 * q);
+			b->trig |= (uint64_t)(uint16_t)_mm_movemask_epi8(t) << (16 * q);
+		}
+		return;
+	}
+#endif
+	for (size_t k = 0; k < n; k++) {
+		unsigned c = byte_class[x->s[i + k]];
+		if (c & (C_ALPHA | C_DIGIT)) b->alnum |= 1ULL << k;
+		if (c & C_TRIG) b->trig |= 1ULL << k;
+	}
+}
+
+/*
+ * The block pass: classifies 64 bytes at a time (SSE2 where available), then visits only the
+ * word starts and trigger bytes in them, in order, skipping words that worth() rules out
+ * without looking at their bytes again.  A handler that consumes past its token restarts the
+ * classification where it stopped, so the result equals idt__signals_scan_bytes().
+ */
+static void scan_blocks(idt__sx *x)
+{
+	size_t i = 0;
+	while (i < x->len && !x->stopped) {
+		block b;
+		classify(x, i, &b);
+		size_t n = x->len - i < 64 ? x->len - i : 64, resume = i + n;
+		/* byte i is never inside a word: the pass resumes only after tokens */
+		uint64_t starts = b.alnum & ~(b.alnum << 1), ev = starts | b.trig;
+		while (ev && !x->stopped) {
+			unsigned k = (unsigned)__builtin_ctzll(ev);
+			size_t pos = i + k, r;
+			if ((b.trig >> k) & 1) {
+				r = trigger(x, pos);
+				if (r ==
+				    pos + 1) { /* nothing there: the next event is still valid */
+					ev &= ev - 1;
+					continue;
+				}
+			} else {
+				uint64_t rest = ~(b.alnum >> k);
+				size_t we = rest ? pos + (size_t)__builtin_ctzll(rest) : i + 64;
+				if (we == i + 64)
+					we = idt__sx_word_end(x, pos); /* runs past the block */
+				if (we < i + n && !worth(x, pos, we)) {
+					ev &= ev - 1;
+					continue;
+				}
+				r = token(x, pos, we);
+				if (r == we && we < i + n) {
+					ev &= ev - 1;
+					continue;
+				}
+			}
+			/* consumed more (or less) than the next event: start again from r */
+			resume = r;
+			break;
+		}
+		i = resume;
+	}
+}
+
 IDT_API idt_status idt_signals_extract(const char *s, size_t len, idt_signal_fn fn, void *ctx)
 {
 	if ((!s && len) || !fn) return IDT_EINVAL;
 	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0};
-	size_t i = 0;
-	while (i < len && !x.stopped) {
-		unsigned k = byte_class[x.s[i]];
-		if (!k) {
-			i++;
-			continue;
-		}
-		i = (k & C_TRIG) ? trigger(&x, i) : token(&x, i);
-	}
+	scan_blocks(&x);
 	return x.stopped ? IDT_STOPPED : IDT_OK;
 }
 
@@ -304,4 +463,12 @@ IDT_API idt_signal_type idt_signal_type_parse(const char *s, size_t len)
 		if (strlen(type_names[t]) == len && memcmp(type_names[t], s, len) == 0)
 			return (idt_signal_type)t;
 	return IDT_SIG_TYPE_COUNT;
+}
+
+idt_status idt__signals_extract_ref(const char *s, size_t len, idt_signal_fn fn, void *ctx)
+{
+	if ((!s && len) || !fn) return IDT_EINVAL;
+	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0};
+	scan_bytes(&x);
+	return x.stopped ? IDT_STOPPED : IDT_OK;
 }

@@ -85,6 +85,10 @@ typedef struct idt__sx {
  * Returns non-zero once the callback asked to stop. */
 int idt__sx_emit(idt__sx *x, idt_signal_type t, size_t a, size_t b, const char *v, size_t vn);
 
+/* idt_signals_extract() by the plain byte-at-a-time pass, which the block pass it uses must
+ * equal signal for signal (the fuzz target checks this). */
+idt_status idt__signals_extract_ref(const char *s, size_t len, idt_signal_fn fn, void *ctx);
+
 /* The byte at i, or -1 past the end: every look-around goes through this. */
 static inline int idt__at(const idt__sx *x, size_t i)
 {
