@@ -249,6 +249,14 @@ static void serve_static(idt_req *r)
 
 /* ---------------------------------------------------------------- the access handler */
 
+static int hexdig(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
 static void client_addr(struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -305,6 +313,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		serve_static(r);
 	}
 	return send_req(r);
+}
+
+/* URL unescaping for libmicrohttpd: %XX decoded in place, except %00, which stays as the three
+ * characters "%00" so that a NUL can never cut a path or an id short. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		int h, l;
+		if (r[0] == '%' && (h = hexdig(r[1])) >= 0 && (l = hexdig(r[2])) >= 0 &&
+		    (h | l) != 0) {
+			*w++ = (char)(h * 16 + l);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return (size_t)(w - s);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -383,9 +411,10 @@ idt_status idt__server_start(const idt_server_opts *opts, idt_store *st, const i
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+	    srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+	    MHD_OPTION_END);
 	if (!d) {
 		*errmsg = "cannot listen on the address (in use, or not allowed)";
 		idt__auth_free(srv);
