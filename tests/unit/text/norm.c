@@ -433,6 +433,55 @@ static void test_block_path_matches_byte_loop(void **state)
 	idt_norm_free(n2);
 }
 
+/* Inputs longer than the pass's 64 KiB chunks, with the largest expansions (U+FDFA, 3 bytes,
+ * folds to 33) on chunk boundaries: the folded text and its map stay consistent. */
+static void test_long_inputs(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"\xEF\xB7\xBA", "\xE2\x84\x80", "word ", "\xF0\x9F\x94\xA5", "a b c ", "x",
+		"\xD0\xBA\xD0\xBE", "  ", "f3nt@nyl ", "\xC3\x9F", "\xFF",
+	};
+	size_t cap = 300000, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	uint64_t r = 99;
+	while (len + 16 < cap) {
+		r = r * 6364136223846793005ull + 1442695040888963407ull;
+		const char *pc = pieces[(r >> 33) % (sizeof pieces / sizeof pieces[0])];
+		size_t pl = strlen(pc);
+		memcpy(buf + len, pc, pl);
+		len += pl;
+	}
+	for (int k = 0; k < 2; k++) {
+		idt__norm_no_simd = k;
+		assert_int_equal(idt_normalize(F, buf, len, N), IDT_OK);
+		size_t n, prev = 0;
+		const char *t = idt_norm_text(N, &n);
+		assert_true(n > len / 2);
+		assert_true(t[0] != ' ' && t[n - 1] != ' ');
+		for (size_t j = 0; j < n; j++) {
+			size_t a, b;
+			idt_norm_span(N, j, j + 1, &a, &b);
+			assert_true(a >= prev && a <= b && b <= len);
+			prev = a;
+			if (j > 0) assert_false(t[j] == ' ' && t[j - 1] == ' ');
+		}
+	}
+	idt__norm_no_simd = 0;
+	/* all expansions: 100000 x U+FDFA */
+	for (size_t j = 0; j + 3 <= cap; j += 3) memcpy(buf + j, "\xEF\xB7\xBA", 3);
+	assert_int_equal(idt_normalize(F, buf, cap / 3 * 3, N), IDT_OK);
+	size_t n;
+	idt_norm_text(N, &n);
+	assert_true(n > cap * 10);
+	idt_norm *small;
+	assert_int_equal(idt_norm_new(100000, &small), IDT_OK);
+	assert_int_equal(idt_normalize(F, buf, cap / 3 * 3, small), IDT_ELIMIT);
+	idt_norm_free(small);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +501,7 @@ int main(void)
 	    cmocka_unit_test(test_idempotent),
 	    cmocka_unit_test(test_offset_map_invariants),
 	    cmocka_unit_test(test_block_path_matches_byte_loop),
+	    cmocka_unit_test(test_long_inputs),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
