@@ -990,41 +990,45 @@ static inline size_t letter_run8(const unsigned char *p, size_t i, size_t end, n
                                  idt_norm *n)
 {
 	const idt_folder *f = st->f;
-	size_t j = i;
+	char *out = n->out;
+	uint32_t *ost = n->ost;
+	uint8_t *oln = n->oln;
+	size_t j = i, o = n->len, last_unit = st->last_unit;
 	int last = st->last_c;
+	unsigned units = st->tok_units, letters = st->tok_letters;
 	while (j < end && p[j] >= 0x80) {
 		uint32_t cp;
 		size_t k = decode(p + j, end - j, &cp);
 		if (k == 0) break;
 		uint32_t e = idt__fold_entry(f, cp);
 		uint32_t kind = e & FOLD_KIND_MASK;
-		size_t o = n->len;
 		if (kind == FOLD_LETTER) {
-			if (st->tok_units++ == 0) {
+			if (units++ == 0) {
 				st->tok_kind1 = U_OLETTER;
 				st->tok_glue1 = (e & FOLD_GLUE) != 0;
 			}
 			for (size_t q = 0; q < k; q++) {
-				n->out[o + q] = (char)p[j + q];
-				n->ost[o + q] = (uint32_t)j;
-				n->oln[o + q] = (uint8_t)k;
+				out[o + q] = (char)p[j + q];
+				ost[o + q] = (uint32_t)j;
+				oln[o + q] = (uint8_t)k;
 			}
-			n->len = o + k;
-			st->last_unit = o;
+			last_unit = o;
+			o += k;
 			last = -1;
 		} else if (kind == FOLD_MAP && FOLD_LEN(e) == 1 &&
 		           ascii_cls[(unsigned char)f->pool[FOLD_OFF(e)]] == C_LETTER) {
 			int c = f->pool[FOLD_OFF(e)];
 			if (c == last) {
+				n->len = o;
 				if (merge_letter(n, 1, (uint32_t)(j + k)) != IDT_OK) break;
 			} else {
-				if (st->tok_units++ == 0) st->tok_kind1 = U_LETTER;
-				n->out[o] = (char)c;
-				n->ost[o] = (uint32_t)j;
-				n->oln[o] = (uint8_t)k;
-				n->len = o + 1;
-				st->last_unit = o;
-				st->tok_letters++;
+				if (units++ == 0) st->tok_kind1 = U_LETTER;
+				out[o] = (char)c;
+				ost[o] = (uint32_t)j;
+				oln[o] = (uint8_t)k;
+				last_unit = o;
+				o++;
+				letters++;
 				last = c;
 			}
 		} else {
@@ -1032,7 +1036,11 @@ static inline size_t letter_run8(const unsigned char *p, size_t i, size_t end, n
 		}
 		j += k;
 	}
+	n->len = o;
 	st->last_c = last;
+	st->last_unit = last_unit;
+	st->tok_units = units;
+	st->tok_letters = letters;
 	return j;
 }
 
