@@ -13,6 +13,30 @@
  *
  * Every signal has a type, a span of the original text and a normalised value (an E.164 phone,
  * a lower-case handle, an amount with its currency, a wallet with its chain).
+ *
+ * Structured values (idt_signals_extract(); the rules in full head src/signals/amount.c and
+ * src/signals/contact.c):
+ *   price     "AMOUNT CODE[/UNIT]": "120 USD", "0.05 BTC", "10 EUR/g"; amounts use '.' and no
+ *             grouping ("1.000,50 €" -> "1000.50 EUR"); $ alone is USD, ¥ is CNY
+ *   quantity  "AMOUNT UNIT": "3.5 g", "100 pills", "100 x 2 mg", "1/2 oz"; trade units carry
+ *             their name: "4 oz (QP)", "3.5 g (eightball)", "1 oz (zip)", "0.5 oz (half o)"
+ *   purity    "87%": a percentage next to a purity or substance word, never a discount
+ *   contact   "SERVICE:HANDLE" lower case: "telegram:@name", "wickr:name", "signal:name.01",
+ *             "whatsapp:+447700900123", "threema:abcd1234", "session:05...", "snapchat:name",
+ *             "kik:name", "discord:name#1234"; Telegram invites keep their case: "telegram:+Hash"
+ *   phone     E.164 "+447700900123": "+CC" numbers, "00CC" and bare "CC..." after a cue word,
+ *             North American "(NXX) NXX-XXXX"; a national number naming no country is not
+ *             reported
+ *   email     the address, lower-cased
+ *   wallet    "CHAIN:ADDRESS" with CHAIN btc, ltc, eth, xmr or trx; hex and bech32 addresses
+ *             lower-cased (they are case-insensitive), base58 ones as written
+ *   url       canonical: lower-case scheme and host, no default port, no fragment, "/" for an
+ *             empty path; www. gets http://; a v2 onion (no checksum) is a URL only
+ *   onion     "NAME.onion", lower case, only with a valid v3 checksum; a URL whose host is a
+ *             v3 onion with a bad checksum is not reported at all
+ *   cas       the number as written, check digit valid
+ * Signals come in increasing order of start.  Spans of one type never overlap; a contact may
+ * contain the phone signal of its number, and a URL the onion or contact of its host.
  */
 #ifndef INTERDICT_SIGNALS_H
 #define INTERDICT_SIGNALS_H
@@ -59,8 +83,11 @@ IDT_API idt_signal_type idt_signal_type_parse(const char *s, size_t len);
 typedef int (*idt_signal_fn)(void *ctx, const idt_signal *sig);
 
 /*
- * Finds the structured signals (price .. onion, cas) in the original text s[0..len).  Invalid
- * UTF-8 is tolerated.  Thread-safe; allocates nothing.
+ * Finds the structured signals (price .. onion, cas) in the original text s[0..len) and passes
+ * each to fn, in increasing order of start.  Invalid UTF-8 is tolerated; nothing past len is
+ * read and no NUL is needed.  The idt_signal passed to fn lives only during the call.
+ * Returns IDT_OK; IDT_STOPPED if fn returned non-zero (no further signal is delivered);
+ * IDT_EINVAL if fn is NULL, or s is NULL with len > 0.  Thread-safe; allocates nothing.
  */
 IDT_API idt_status idt_signals_extract(const char *s, size_t len, idt_signal_fn fn, void *ctx);
 

@@ -63,6 +63,8 @@ size_t idt__base58_decode(const char *s, size_t len, uint8_t *out, size_t cap)
 static bool sha256d_check(const uint8_t *p, size_t n, const uint8_t *sum)
 {
 	uint8_t h[crypto_hash_sha256_BYTES];
+	/* libsodium asks for sodium_init() before use; it is idempotent and thread-safe */
+	if (sodium_init() < 0) return false;
 	crypto_hash_sha256(h, p, n);
 	crypto_hash_sha256(h, h, sizeof h);
 	return memcmp(h, sum, 4) == 0;
