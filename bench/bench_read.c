@@ -210,7 +210,8 @@ static void bench(const char *label, idt_format fmt, void (*gen)(FILE *, size_t)
 		printf(
 		    "%-6s %8.1f MB  raw %8.0f MB/s  reader %8.0f MB/s  (%zu records, %zu errors)\n",
 		    label, total / 1e6, total / traw / 1e6, total / trd / 1e6, recs, errs);
-	remove(named);
+	if (getenv("BENCH_KEEP")) printf("kept %s\n", named);
+	else remove(named);
 }
 
 int main(int argc, char **argv)

@@ -22,23 +22,31 @@
 
 /* ----- buffered input ----- */
 
+/* A source of bytes for an idt__in that is neither a stream nor memory (a decompressor):
+ * writes up to `room` bytes to dst and returns how many; sets *eof at the end, *ioerr on a
+ * failure of the layer below. */
+typedef size_t (*idt__pull_fn)(void *ctx, char *dst, size_t room, int *eof, int *ioerr);
+
 typedef struct idt__in {
-	FILE *fp;       /* stream input, or NULL for memory input */
-	int own_fp;     /* 1: fclose() on free */
-	char *buf;      /* stream: owned, `cap` bytes; memory: the caller's bytes (borrowed) */
-	size_t cap;     /* bytes allocated (stream) */
-	size_t cap_max; /* the buffer never grows past this (stream) */
-	size_t pos;     /* first unread byte */
-	size_t end;     /* end of valid bytes; pos <= end <= cap */
-	size_t scan;    /* line search resumes here (pos <= scan <= end) */
-	uint64_t base;  /* absolute offset in the input of buf[0] */
-	int eof;        /* no more bytes beyond `end` */
-	int ioerr;      /* a read failed (errno kept) */
+	idt__pull_fn pull; /* a pull input, or NULL */
+	void *pull_ctx;    /* borrowed */
+	FILE *fp;          /* stream input, or NULL for memory input */
+	int own_fp;        /* 1: fclose() on free */
+	char *buf;         /* stream: owned, `cap` bytes; memory: the caller's bytes (borrowed) */
+	size_t cap;        /* bytes allocated (stream) */
+	size_t cap_max;    /* the buffer never grows past this (stream) */
+	size_t pos;        /* first unread byte */
+	size_t end;        /* end of valid bytes; pos <= end <= cap */
+	size_t scan;       /* line search resumes here (pos <= scan <= end) */
+	uint64_t base;     /* absolute offset in the input of buf[0] */
+	int eof;           /* no more bytes beyond `end` */
+	int ioerr;         /* a read failed (errno kept) */
 } idt__in;
 
 /* Sets up `in` on a stream or a memory buffer.  `max_record` bounds the buffer (stream). */
 idt_status idt__in_init_stream(idt__in *in, FILE *fp, int own_fp, size_t max_record);
 void idt__in_init_mem(idt__in *in, const char *data, size_t len);
+idt_status idt__in_init_pull(idt__in *in, idt__pull_fn pull, void *ctx, size_t max_record);
 void idt__in_free(idt__in *in);
 
 /*
@@ -124,6 +132,7 @@ extern const idt__fmt_ops idt__jsonl_ops;
 extern const idt__fmt_ops idt__text_ops;
 extern const idt__fmt_ops idt__csv_ops; /* CSV and TSV */
 extern const idt__fmt_ops idt__html_ops;
+extern const idt__fmt_ops idt__warc_ops; /* WARC and ARC, plain or gzip */
 
 /* ----- HTML text extraction (read_html.c), shared by the WARC and mail readers ----- */
 

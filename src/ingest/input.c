@@ -22,6 +22,14 @@ idt_status idt__in_init_stream(idt__in *in, FILE *fp, int own_fp, size_t max_rec
 	return IDT_OK;
 }
 
+idt_status idt__in_init_pull(idt__in *in, idt__pull_fn pull, void *ctx, size_t max_record)
+{
+	idt_status st = idt__in_init_stream(in, NULL, 0, max_record);
+	in->pull = pull;
+	in->pull_ctx = ctx;
+	return st;
+}
+
 void idt__in_init_mem(idt__in *in, const char *data, size_t len)
 {
 	memset(in, 0, sizeof *in);
@@ -34,10 +42,8 @@ void idt__in_init_mem(idt__in *in, const char *data, size_t len)
 
 void idt__in_free(idt__in *in)
 {
-	if (in->fp) {
-		free(in->buf);
-		if (in->own_fp) fclose(in->fp);
-	}
+	if (in->fp || in->pull) free(in->buf);
+	if (in->fp && in->own_fp) fclose(in->fp);
 	memset(in, 0, sizeof *in);
 }
 
@@ -60,6 +66,10 @@ static idt_status read_more(idt__in *in)
 	if (in->ioerr) return IDT_EIO;
 	size_t room = in->cap - in->end;
 	if (room > IDT__IN_CHUNK) room = IDT__IN_CHUNK;
+	if (in->pull) {
+		in->end += in->pull(in->pull_ctx, in->buf + in->end, room, &in->eof, &in->ioerr);
+		return in->ioerr && in->eof ? IDT_EIO : IDT_OK;
+	}
 	size_t got = fread(in->buf + in->end, 1, room, in->fp);
 	in->end += got;
 	if (got < room) {
@@ -75,7 +85,7 @@ static idt_status read_more(idt__in *in)
 idt_status idt__in_fill(idt__in *in, size_t want)
 {
 	while (in->end - in->pos < want && !in->eof) {
-		if (!in->fp) return IDT_OK;
+		if (!in->fp && !in->pull) return IDT_OK;
 		if (in->cap - in->end < IDT__IN_CHUNK / 4) {
 			compact(in);
 			size_t need = want + IDT__IN_CHUNK;
@@ -108,7 +118,7 @@ static idt_status skip_line(idt__in *in)
 		}
 		in->pos = in->scan = in->end;
 		if (in->eof) return IDT_OK;
-		if (!in->fp) return IDT_OK;
+		if (!in->fp && !in->pull) return IDT_OK;
 		compact(in);
 		idt_status st = read_more(in);
 		if (st) return st;

@@ -77,24 +77,66 @@ static void append_line(idt__html *h, idt_buf *b, const char *s)
 	append_collapsed(h, b, s, &space);
 }
 
-static int name_is(const xmlNode *n, const char *name)
+/* What an element is to the walker. */
+enum {
+	T_OTHER = 1,
+	T_BLOCK,
+	T_SKIP,
+	T_TITLE,
+	T_META,
+	T_BASE,
+	T_A,
+	T_AREA,
+	T_IMG,
+	T_INPUT,
+	T_HEAD,
+};
+
+/* The kind of element n (libxml2's HTML parser gives lower-case names); cached in _private,
+ * which libxml2 leaves to applications. */
+static int tag_kind(xmlNode *n)
 {
-	return n->name && strcasecmp((const char *)n->name, name) == 0;
+	static const struct {
+		const char *name;
+		int kind;
+	} tags[] = {
+	    {"p", T_BLOCK},       {"div", T_BLOCK},        {"br", T_BLOCK},
+	    {"li", T_BLOCK},      {"ul", T_BLOCK},         {"ol", T_BLOCK},
+	    {"tr", T_BLOCK},      {"td", T_BLOCK},         {"th", T_BLOCK},
+	    {"table", T_BLOCK},   {"h1", T_BLOCK},         {"h2", T_BLOCK},
+	    {"h3", T_BLOCK},      {"h4", T_BLOCK},         {"h5", T_BLOCK},
+	    {"h6", T_BLOCK},      {"section", T_BLOCK},    {"article", T_BLOCK},
+	    {"header", T_BLOCK},  {"footer", T_BLOCK},     {"nav", T_BLOCK},
+	    {"aside", T_BLOCK},   {"main", T_BLOCK},       {"blockquote", T_BLOCK},
+	    {"pre", T_BLOCK},     {"hr", T_BLOCK},         {"form", T_BLOCK},
+	    {"dd", T_BLOCK},      {"dt", T_BLOCK},         {"dl", T_BLOCK},
+	    {"option", T_BLOCK},  {"figcaption", T_BLOCK}, {"address", T_BLOCK},
+	    {"button", T_BLOCK},  {"caption", T_BLOCK},    {"details", T_BLOCK},
+	    {"summary", T_BLOCK}, {"body", T_BLOCK},       {"select", T_BLOCK},
+	    {"script", T_SKIP},   {"style", T_SKIP},       {"template", T_SKIP},
+	    {"title", T_TITLE},   {"meta", T_META},        {"base", T_BASE},
+	    {"a", T_A},           {"area", T_AREA},        {"img", T_IMG},
+	    {"input", T_INPUT},   {"head", T_HEAD},
+	};
+	if (n->_private) return (int)(intptr_t)n->_private;
+	int kind = T_OTHER;
+	if (n->name) {
+		const char *nm = (const char *)n->name;
+		size_t len = strlen(nm);
+		for (size_t i = 0; i < IDT_ARRAY_LEN(tags); i++)
+			if (tags[i].name[0] == (nm[0] | 0x20) && strlen(tags[i].name) == len &&
+			    !strcasecmp(tags[i].name, nm)) {
+				kind = tags[i].kind;
+				break;
+			}
+	}
+	n->_private = (void *)(intptr_t)kind;
+	return kind;
 }
 
-static int is_block(const xmlNode *n)
+static int is_block(xmlNode *n)
 {
-	static const char *const blocks[] = {
-	    "p",       "div",     "br",     "li",      "ul",      "ol",      "tr",     "td",
-	    "th",      "table",   "h1",     "h2",      "h3",      "h4",      "h5",     "h6",
-	    "section", "article", "header", "footer",  "nav",     "aside",   "main",   "blockquote",
-	    "pre",     "hr",      "form",   "dd",      "dt",      "dl",      "option", "figcaption",
-	    "address", "title",   "button", "caption", "details", "summary", "body",   "select",
-	};
-	if (n->type != XML_ELEMENT_NODE) return 0;
-	for (size_t i = 0; i < IDT_ARRAY_LEN(blocks); i++)
-		if (name_is(n, blocks[i])) return 1;
-	return 0;
+	return n->type == XML_ELEMENT_NODE && tag_kind(n) == T_BLOCK;
 }
 
 /* The value of attribute `name` of n (libxml2-allocated; xmlFree it), or NULL. */
@@ -106,7 +148,7 @@ static char *attr(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-static void do_meta(idt__html *h, const xmlNode *n)
+static void do_meta(idt__html *h, xmlNode *n)
 {
 	char *name = attr(n, "name");
 	if (!name) name = attr(n, "property");
@@ -136,7 +178,7 @@ static void do_alt(idt__html *h, const xmlNode *n)
 	char *alt = attr(n, "alt");
 	if (alt && *alt) append_line(h, &h->alt, alt);
 	xmlFree(alt);
-	if (name_is(n, "img")) {
+	if (tag_kind((xmlNode *)n) == T_IMG) {
 		char *t = attr(n, "title");
 		if (t && *t) append_line(h, &h->alt, t);
 		xmlFree(t);
@@ -144,11 +186,12 @@ static void do_alt(idt__html *h, const xmlNode *n)
 }
 
 /* Handles an element on the way down; returns 1 to walk its children. */
-static int enter(walker *w, const xmlNode *n)
+static int enter(walker *w, xmlNode *n)
 {
 	idt__html *h = w->h;
-	if (name_is(n, "script") || name_is(n, "style") || name_is(n, "template")) return 0;
-	if (name_is(n, "title")) {
+	switch (tag_kind(n)) {
+	case T_SKIP: return 0;
+	case T_TITLE:
 		if (!h->title.len) {
 			xmlChar *t = xmlNodeGetContent(n);
 			int space = 0;
@@ -156,32 +199,35 @@ static int enter(walker *w, const xmlNode *n)
 			xmlFree(t);
 		}
 		return 0;
-	}
-	if (name_is(n, "meta")) {
-		do_meta(h, n);
-		return 0;
-	}
-	if (name_is(n, "base") && !h->base) {
-		char *b = attr(n, "href");
-		if (b) {
-			h->base = idt__strndup(b, strlen(b));
-			xmlFree(b);
+	case T_META: do_meta(h, n); return 0;
+	case T_BASE:
+		if (!h->base) {
+			char *b = attr(n, "href");
+			if (b) {
+				h->base = idt__strndup(b, strlen(b));
+				xmlFree(b);
+			}
 		}
 		return 0;
-	}
-	if (name_is(n, "a") || name_is(n, "area")) do_link(h, n);
-	if (name_is(n, "img") || name_is(n, "area")) do_alt(h, n);
-	if (name_is(n, "input")) {
+	case T_A: do_link(h, n); return 1;
+	case T_AREA:
+		do_link(h, n);
+		do_alt(h, n);
+		return 1;
+	case T_IMG: do_alt(h, n); return 1;
+	case T_INPUT: {
 		char *type = attr(n, "type");
 		if (type && !strcasecmp(type, "image")) do_alt(h, n);
 		xmlFree(type);
+		return 1;
 	}
-	if (name_is(n, "head")) return 1; /* only for title, meta, base: text nodes skipped */
-	if (is_block(n)) {
+	case T_HEAD: return 1; /* only for title, meta, base: its text nodes are skipped */
+	case T_BLOCK:
 		end_line(h, &h->text);
 		w->space = 0;
+		return 1;
+	default: return 1;
 	}
-	return 1;
 }
 
 /* Walks the document without recursion (pages can nest deeply). */
@@ -193,7 +239,7 @@ static void walk(walker *w, xmlDoc *doc)
 		int down = 0;
 		if (n->type == XML_ELEMENT_NODE) {
 			down = enter(w, n) && n->children;
-			if (down && name_is(n, "head")) in_head++;
+			if (down && tag_kind(n) == T_HEAD) in_head++;
 		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
 		           n->content && !in_head) {
 			append_collapsed(w->h, &w->h->text, (const char *)n->content, &w->space);
@@ -206,7 +252,7 @@ static void walk(walker *w, xmlDoc *doc)
 		while (!n->next) {
 			n = n->parent;
 			if (!n || n == top) return;
-			if (name_is(n, "head")) in_head--;
+			if (n->type == XML_ELEMENT_NODE && tag_kind(n) == T_HEAD) in_head--;
 			if (is_block(n)) {
 				end_line(w->h, &w->h->text);
 				w->space = 0;
