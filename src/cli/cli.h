@@ -28,6 +28,8 @@ int idt_cmd_scan(int argc, char **argv);
 int idt_cmd_kb(int argc, char **argv);
 int idt_cmd_serve(int argc, char **argv);
 int idt_cmd_admin(int argc, char **argv);
+int idt_cmd_worker(int argc, char **argv);
+int idt_cmd_collect(int argc, char **argv);
 
 /* Prints "interdict: " + message to standard error. */
 void idt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -63,5 +65,8 @@ int idt_sb_puts(idt_sb *b, const char *s);
 int idt_sb_printf(idt_sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int idt_sb_json(idt_sb *b, const char *s, size_t n); /* a JSON string literal */
 void idt_sb_free(idt_sb *b);
+
+/* Appends "source":{file, line, offset, url, ...} (JSON object member) for a record. */
+int idt_cli_provenance_json(idt_sb *b, const idt_provenance *pv);
 
 #endif

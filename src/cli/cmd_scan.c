@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "nats_link.h"
 
 #define BATCH_RECORDS 1000
 #define BATCH_BYTES   (4u << 20)
@@ -64,6 +65,11 @@ static const char scan_usage[] =
     "                         (POST URL/api/v1/hits); identical hits are merged there\n"
     "      --token TOKEN      the API token for --submit (scope submit-hits); default: the\n"
     "                         INTERDICT_TOKEN environment variable\n"
+    "\n"
+    "Distributed scanning (docs/deployment.md):\n"
+    "      --publish nats://HOST:PORT/SUBJECT\n"
+    "                         do not scan: put every record on the NATS JetStream work queue\n"
+    "                         SUBJECT, for 'interdict worker' processes to scan\n"
     "\n"
     "Performance:\n"
     "  -j, --threads N        scanning threads (default: all cores)\n"
@@ -115,8 +121,9 @@ typedef struct options {
 	size_t ntext;
 	const char *id_field;
 	int all, explain, quiet, fail_on_flag, no_cache, threads, color, progress;
-	const char *submit; /* server base URL, or NULL */
-	const char *token;  /* API token for --submit */
+	const char *submit;  /* server base URL, or NULL */
+	const char *token;   /* API token for --submit */
+	const char *publish; /* nats://HOST:PORT/SUBJECT: publish records instead of scanning */
 	const char *kb_dir;
 	const char *extra[64];
 	size_t nextra;
@@ -139,6 +146,8 @@ typedef struct pipeline {
 	int fatal;         /* out of memory or a write error: stop everything */
 	size_t records, flagged, malformed, invalid_utf8;
 	size_t submitted;  /* hits accepted by the server (--submit) */
+	idt_nats *nats;    /* --publish: the link, else NULL */
+	size_t published;  /* records handed to NATS */
 	int submit_failed; /* some POST failed */
 	uint64_t bytes_done, total_bytes;
 	double t0;
@@ -204,37 +213,6 @@ static int put_off(idt_sb *b, const char *s, size_t n, size_t *off)
 	return idt_sb_put(b, s ? s : "", n);
 }
 
-static int prov_member(idt_sb *b, const char *key, const char *v, int *first)
-{
-	if (!v) return 0;
-	int r = idt_sb_printf(b, "%s\"%s\":", *first ? "" : ",", key);
-	*first = 0;
-	return r ? r : idt_sb_json(b, v, strlen(v));
-}
-
-/* Renders the record's provenance as the members of "source": {...}. */
-static int put_provenance(idt_sb *b, const idt_provenance *pv)
-{
-	int first = 1, r = idt_sb_puts(b, "\"source\":{");
-	r = r ? r : prov_member(b, "file", pv->file, &first);
-	if (!r && pv->line) {
-		r = idt_sb_printf(b, "%s\"line\":%llu", first ? "" : ",",
-		                  (unsigned long long)pv->line);
-		first = 0;
-	}
-	if (!r) {
-		r = idt_sb_printf(b, "%s\"offset\":%llu", first ? "" : ",",
-		                  (unsigned long long)pv->offset);
-		first = 0;
-	}
-	r = r ? r : prov_member(b, "url", pv->url, &first);
-	r = r ? r : prov_member(b, "message_id", pv->msg_id, &first);
-	r = r ? r : prov_member(b, "sender", pv->sender, &first);
-	r = r ? r : prov_member(b, "date", pv->date, &first);
-	r = r ? r : prov_member(b, "chat", pv->chat, &first);
-	return r ? r : idt_sb_puts(b, "}");
-}
-
 static int batch_add(batch *b, const idt_record *rec)
 {
 	if (b->nrecs == b->caprecs) {
@@ -260,7 +238,7 @@ static int batch_add(batch *b, const idt_record *rec)
 		if (!r) r = put_off(&b->data, f->text, f->len, &e->text_off[i]);
 	}
 	e->prov_off = b->data.len;
-	if (!r) r = put_provenance(&b->data, &rec->prov);
+	if (!r) r = idt_cli_provenance_json(&b->data, &rec->prov);
 	e->prov_len = b->data.len - e->prov_off;
 	if (!r) b->nrecs++;
 	return r;
@@ -544,6 +522,71 @@ static void report_bad(pipeline *p, const char *name, const idt_error *err, idt_
 	        (unsigned long long)err->offset);
 }
 
+static int read_input(pipeline *p, const char *path, batch **cur, uint64_t *base);
+
+/* --publish: one record as a JSON message {"id", "fields": {name: text}, "source"} with a
+ * content-derived message id, published asynchronously (back-pressure: at most max_pending in
+ * flight).  Returns 0, or -1 after reporting. */
+static int publish_record(pipeline *p, const idt_record *rec)
+{
+	idt_sb m = {0};
+	int r = idt_sb_puts(&m, "{\"id\":");
+	if (!r)
+		r = rec->id_json ? idt_sb_put(&m, rec->id_json, rec->id_len)
+		                 : idt_sb_puts(&m, "null");
+	if (!r) r = idt_sb_puts(&m, ",\"fields\":{");
+	for (size_t k = 0; !r && k < rec->nfields; k++) {
+		const idt_field *f = &rec->fields[k];
+		if (k) r = idt_sb_puts(&m, ",");
+		if (!r) r = idt_sb_json(&m, f->name ? f->name : "", f->name ? f->name_len : 0);
+		if (!r) r = idt_sb_puts(&m, ":");
+		if (!r) r = idt_sb_json(&m, f->text, f->len);
+	}
+	if (!r) r = idt_sb_puts(&m, "},");
+	if (!r) r = idt_cli_provenance_json(&m, &rec->prov);
+	if (!r) r = idt_sb_puts(&m, "}");
+	if (r) {
+		idt_sb_free(&m);
+		return -1;
+	}
+	char id[33];
+	idt_nats_msg_id(m.p, m.len, id);
+	jsPubOptions po;
+	jsPubOptions_Init(&po);
+	po.MsgId = id;
+	natsStatus s = js_PublishAsync(p->nats->js, p->nats->subject, m.p, (int)m.len, &po);
+	idt_sb_free(&m);
+	if (s != NATS_OK) {
+		idt_cli_error("publish to %s: %s", p->nats->subject, natsStatus_GetText(s));
+		return -1;
+	}
+	p->published++;
+	return 0;
+}
+
+/* --publish: reads every input and publishes its records; waits for every acknowledgement. */
+static int run_publish(pipeline *p, char **files, int nfiles)
+{
+	p->t0 = now_s();
+	char *stdin_only[] = {"-"};
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	uint64_t base = 0;
+	int rc = 0;
+	for (int i = 0; i < nfiles && !rc; i++)
+		if (read_input(p, files[i], NULL, &base)) rc = 1;
+	p->bytes_done = base;
+	int failed = idt_nats_publish_wait(p->nats, 60000);
+	if (failed) {
+		idt_cli_error("%d records were not stored by the NATS server", failed);
+		rc = -1;
+	}
+	p->records = p->published - (size_t)(failed > 0 ? failed : 0);
+	return rc;
+}
+
 /* Reads one input into batches.  Returns 0, or -1 when the input could not be read at all. */
 static int read_input(pipeline *p, const char *path, batch **cur, uint64_t *base)
 {
@@ -576,6 +619,13 @@ static int read_input(pipeline *p, const char *path, batch **cur, uint64_t *base
 			rc = -1;
 			break;
 		}
+		if (p->nats) {
+			if (publish_record(p, &rec)) {
+				rc = -1;
+				break;
+			}
+			continue;
+		}
 		if (!*cur && !(*cur = batch_get(p))) {
 			rc = -1;
 			break;
@@ -604,21 +654,15 @@ static int read_input(pipeline *p, const char *path, batch **cur, uint64_t *base
 
 static int parse_options(int argc, char **argv, options *o)
 {
-	static const struct option longs[] = {{"format", required_argument, 0, 'f'},
-	                                      {"text-field", required_argument, 0, 't'},
-	                                      {"id-field", required_argument, 0, 'i'},
-	                                      {"all", no_argument, 0, 'a'},
-	                                      {"explain", no_argument, 0, 'e'},
-	                                      {"quiet", no_argument, 0, 'q'},
-	                                      {"threads", required_argument, 0, 'j'},
-	                                      {"kb", required_argument, 0, 1},
-	                                      {"kb-extra", required_argument, 0, 2},
-	                                      {"no-cache", no_argument, 0, 3},
-	                                      {"fail-on-flag", no_argument, 0, 4},
-	                                      {"submit", required_argument, 0, 5},
-	                                      {"token", required_argument, 0, 6},
-	                                      {"help", no_argument, 0, 'h'},
-	                                      {0, 0, 0, 0}};
+	static const struct option longs[] = {
+	    {"format", required_argument, 0, 'f'},   {"text-field", required_argument, 0, 't'},
+	    {"id-field", required_argument, 0, 'i'}, {"all", no_argument, 0, 'a'},
+	    {"explain", no_argument, 0, 'e'},        {"quiet", no_argument, 0, 'q'},
+	    {"threads", required_argument, 0, 'j'},  {"kb", required_argument, 0, 1},
+	    {"kb-extra", required_argument, 0, 2},   {"no-cache", no_argument, 0, 3},
+	    {"fail-on-flag", no_argument, 0, 4},     {"submit", required_argument, 0, 5},
+	    {"token", required_argument, 0, 6},      {"publish", required_argument, 0, 7},
+	    {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:t:i:aeqj:h", longs, NULL)) != -1) {
@@ -658,6 +702,7 @@ static int parse_options(int argc, char **argv, options *o)
 		case 4: o->fail_on_flag = 1; break;
 		case 5: o->submit = optarg; break;
 		case 6: o->token = optarg; break;
+		case 7: o->publish = optarg; break;
 		case 'h': fputs(scan_usage, stdout); return 1;
 		default: fputs(scan_usage, stderr); return -1;
 		}
@@ -778,7 +823,23 @@ int idt_cmd_scan(int argc, char **argv)
 	p.sc = sc;
 	p.kb = kb;
 	p.total_bytes = total_size(argv + optind, argc - optind);
-	int rc = run_pipeline(&p, argv + optind, argc - optind);
+	idt_nats nats;
+	int rc;
+	if (o.publish) {
+		if (idt_nats_open(&nats, o.publish, 4096) ||
+		    idt_nats_ensure_stream(&nats, IDT_NATS_RECORDS_STREAM, nats.subject, 1)) {
+			idt_nats_close(&nats);
+			idt_scanner_free(sc);
+			idt_folder_free(folder);
+			idt_kb_free(kb);
+			return IDT_EXIT_FAILURE;
+		}
+		p.nats = &nats;
+		rc = run_publish(&p, argv + optind, argc - optind);
+		idt_nats_close(&nats);
+	} else {
+		rc = run_pipeline(&p, argv + optind, argc - optind);
+	}
 	double el = now_s() - p.t0;
 	if (o.progress) draw_progress(&p, 1);
 	if (!o.quiet) {
@@ -791,6 +852,9 @@ int idt_cmd_scan(int argc, char **argv)
 		if (p.invalid_utf8)
 			fprintf(stderr, "interdict: %zu invalid UTF-8 bytes were replaced\n",
 			        p.invalid_utf8);
+		if (o.publish)
+			fprintf(stderr, "interdict: %zu records published to %s\n", p.published,
+			        o.publish);
 		if (o.submit)
 			fprintf(stderr, "interdict: %zu hits submitted to %s%s\n", p.submitted,
 			        o.submit, p.submit_failed ? " (some requests failed)" : "");

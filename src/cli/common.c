@@ -105,3 +105,36 @@ void idt_sb_free(idt_sb *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+/* ----- provenance ---------------------------------------------------------------------------- */
+
+static int prov_member(idt_sb *b, const char *key, const char *v, int *first)
+{
+	if (!v) return 0;
+	int r = idt_sb_printf(b, "%s\"%s\":", *first ? "" : ",", key);
+	*first = 0;
+	return r ? r : idt_sb_json(b, v, strlen(v));
+}
+
+/* Renders the record's provenance as the members of "source": {...}. */
+int idt_cli_provenance_json(idt_sb *b, const idt_provenance *pv)
+{
+	int first = 1, r = idt_sb_puts(b, "\"source\":{");
+	r = r ? r : prov_member(b, "file", pv->file, &first);
+	if (!r && pv->line) {
+		r = idt_sb_printf(b, "%s\"line\":%llu", first ? "" : ",",
+		                  (unsigned long long)pv->line);
+		first = 0;
+	}
+	if (!r) {
+		r = idt_sb_printf(b, "%s\"offset\":%llu", first ? "" : ",",
+		                  (unsigned long long)pv->offset);
+		first = 0;
+	}
+	r = r ? r : prov_member(b, "url", pv->url, &first);
+	r = r ? r : prov_member(b, "message_id", pv->msg_id, &first);
+	r = r ? r : prov_member(b, "sender", pv->sender, &first);
+	r = r ? r : prov_member(b, "date", pv->date, &first);
+	r = r ? r : prov_member(b, "chat", pv->chat, &first);
+	return r ? r : idt_sb_puts(b, "}");
+}

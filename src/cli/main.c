@@ -13,6 +13,9 @@ static const idt_cli_command commands[] = {
     /* server commands: one line each */
     {"serve", "run the incident communication server (JSON API, web app)", idt_cmd_serve},
     {"admin", "administer a server database: organisations, users, tokens, audit", idt_cmd_admin},
+    {"worker", "scan records from a NATS JetStream work queue (distributed scanning)",
+     idt_cmd_worker},
+    {"collect", "print the verdicts stored on a NATS JetStream results subject", idt_cmd_collect},
 };
 
 static const char usage_text[] =
