@@ -3,11 +3,11 @@
  *
  * The input is run through idt_signals_extract() whole, and the invariants of its output are
  * checked (a violation aborts): spans lie inside the input and are not empty, starts never
- * decrease, values are NUL-terminated and non-empty, every wallet's span passes
- * idt_wallet_valid() and every onion's span idt_onion_valid().  The block pass must report exactly
- * what the plain byte-at-a-time reference pass reports.  A callback that stops after the first
- * signal must make the call return IDT_STOPPED.  The validators and the type-name parser are
- * also fed the input whole.
+ * decrease, spans of one type never overlap, values are NUL-terminated and non-empty, every
+ * wallet's span passes idt_wallet_valid() and every onion's span idt_onion_valid().  The block pass
+ * must report exactly what the plain byte-at-a-time reference pass reports.  A callback that stops
+ * after the first signal must make the call return IDT_STOPPED.  The validators and the type-name
+ * parser are also fed the input whole.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@ typedef struct state {
 	size_t size, last_start, n;
 	const char *data;
 	idt_signal got[64]; /* the first signals, for the comparison with the reference */
+	size_t type_end[IDT_SIG_TYPE_COUNT]; /* end of the last span of each type */
 } state;
 
 static int check(void *ctx, const idt_signal *s)
@@ -33,6 +34,8 @@ static int check(void *ctx, const idt_signal *s)
 		abort();
 	if (s->type == IDT_SIG_ONION && !idt_onion_valid(st->data + s->start, s->end - s->start))
 		abort();
+	if (s->start < st->type_end[s->type]) abort(); /* same-type spans never overlap */
+	st->type_end[s->type] = s->end;
 	st->last_start = s->start;
 	if (st->n < 64) st->got[st->n] = *s;
 	st->n++;
@@ -71,6 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static state st;
 	st.size = size;
 	st.last_start = st.n = 0;
+	memset(st.type_end, 0, sizeof st.type_end);
 	st.data = s;
 	if (idt_signals_extract(s, size, check, &st) != IDT_OK) abort();
 	ref r = {&st, 0};
