@@ -10,7 +10,7 @@
 
 #include <interdict.h>
 
-#include "text/text_int.h" /* idt__norm_no_simd */
+#include "text/text_int.h" /* idt__norm_reference */
 
 static idt_folder *folder;
 static idt_norm *norm, *norm2;
@@ -78,15 +78,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n2;
 	const char *t2 = idt_norm_text(norm2, &n2);
 	check(n2 == n && memcmp(t, t2, n) == 0);
-	/* the 16-byte block path and the byte loop agree on text, spans and runs */
-	idt__norm_no_simd = 1;
+	/* the fast loops agree with the general path on text, spans (but a space's) and runs */
+	idt__norm_reference = 1;
 	st = idt_normalize(folder, in, size, norm2);
-	idt__norm_no_simd = 0;
+	idt__norm_reference = 0;
 	check(st == IDT_OK);
 	t2 = idt_norm_text(norm2, &n2);
 	check(n2 == n && memcmp(t, t2, n) == 0);
 	for (size_t i = 0; i < n; i++) {
 		size_t a, b, a2, b2;
+		if (t[i] == ' ') continue;
 		idt_norm_span(norm, i, i + 1, &a, &b);
 		idt_norm_span(norm2, i, i + 1, &a2, &b2);
 		check(a == a2 && b == b2 && idt_norm_run(norm, i) == idt_norm_run(norm2, i));

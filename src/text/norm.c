@@ -802,7 +802,7 @@ static const char fast_char[128] = {
     ['Y'] = 'y', ['Z'] = 'z',
 };
 
-int idt__norm_no_simd;
+int idt__norm_reference;
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -882,7 +882,7 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 	bool g_active = st->g_active;
 	for (;;) {
 #ifdef __SSE2__
-		if (j + 17 <= end && !g_active && !idt__norm_no_simd) {
+		if (j + 17 <= end && !g_active) {
 			size_t m = block16(p + j, prev, toklen);
 			if (m > 0) {
 				/* the first m bytes are letters and single spaces: write them all
@@ -1073,6 +1073,26 @@ idt_status idt_normalize(const idt_folder *f, const char *s, size_t len, idt_nor
 		rc = reserve(n, n->len + (chunk_end - i) + 16);
 		while (i < chunk_end && rc == IDT_OK) {
 			unsigned char b = p[i];
+			if (idt__norm_reference) {
+				/* the general path only: what the fast loops are tested against */
+				if (b < 0x80) {
+					rc = ascii_char(&st, ascii_cls[b], (char)b, i, 1);
+					i++;
+					continue;
+				}
+				uint32_t cp;
+				size_t k = decode(p + i, len - i, &cp);
+				if (k == 0) {
+					invalid_byte(n, i);
+					rc = sep(&st, i, 1);
+					i++;
+					continue;
+				}
+				rc = reserve(n, n->len + (chunk_end - i) + NONASCII_ROOM);
+				if (rc == IDT_OK) rc = nonascii(&st, cp, i, k);
+				i += k;
+				continue;
+			}
 			if (b < 0x80 && !st.in_tok && (st.need_space || n->len == 0)) {
 				size_t j = fast_run(p, i, chunk_end, &st, n);
 				if (j > i) {

@@ -63,9 +63,10 @@ static inline uint32_t idt__fold_entry(const idt_folder *f, uint32_t cp)
  */
 size_t idt__fold_cp(const idt_folder *f, uint32_t cp, char *out);
 
-/* Tests only: non-zero turns off the 16-byte block path of idt_normalize(), so that it can be
- * compared with the byte loop.  Not for concurrent use. */
-extern int idt__norm_no_simd;
+/* Tests only: non-zero makes idt_normalize() take its general path for every character (no
+ * fast loops, no 16-byte blocks): the reference the fast loops are compared with.  Not for
+ * concurrent use. */
+extern int idt__norm_reference;
 
 /* Bytes of memory the table uses, and the milliseconds idt_folder_new() took. */
 size_t idt__folder_bytes(const idt_folder *f);
