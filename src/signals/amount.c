@@ -18,7 +18,8 @@
  *             "100 x 2mg" -> "100 x 2 mg"; "1/2 oz" -> "1/2 oz"; trade units without a number:
  *             "QP" (upper case) -> "4 oz (QP)", "eightball"/"8ball" -> "3.5 g (eightball)",
  *             "half o"/"half oz"/"half zip" -> "0.5 oz (half o)", "a zip"/"per zip" ->
- *             "1 oz (zip)", "teenth"/"teener" -> "1.75 g (teenth)".  "HP", "key", "brick" and
+ *             "1 oz (zip)", "teenth"/"teener" -> "1.75 g (teenth)", "an 8th" -> "3.5 g (eighth)",
+ *             "1/8th" -> "1/8 oz".  "HP", "key", "brick" and
  *             "pound" are too ambiguous and are not reported; "3G"/"4G"/"5G" before a word such as
  *             "network", "phone" or "LTE" is a mobile network, not grams ("5G Mdma" is grams).
  *   purity    a percentage (0 < p <= 100) next to a purity word ("99% pure", "purity: 90%",
@@ -198,6 +199,8 @@ static const unit units[] = {
     {"tabs", "tabs", "tab"},
     {"tablet", "tabs", "tab"},
     {"tablets", "tabs", "tab"},
+    {"geltab", "tabs", "tab"},
+    {"geltabs", "tabs", "tab"},
     {"cap", "caps", "cap"},
     {"caps", "caps", "cap"},
     {"capsule", "caps", "cap"},
@@ -574,6 +577,11 @@ static size_t fraction(idt__sx *x, size_t i, const amount *am, size_t q)
 	if (strchr(am->v, '.') || !(den == 2 || den == 4 || den == 8 || den == 16 || den == 32))
 		return 0;
 	const unit *u = unit_at(x, idt__sx_spaces(x, r, 1), &ue);
+	static const unit ounce = {"th", "oz", "oz"};
+	if (!u && idt__at(x, r) == 't' && match_word(x, r, "th")) {
+		u = &ounce; /* "1/8th", "1/4th": of an ounce */
+		ue = r + 2;
+	}
 	if (!u) return 0;
 	char v[64];
 	snprintf(v, sizeof v, "%s/%u", am->v, den);
@@ -595,6 +603,16 @@ size_t idt__amount_number(idt__sx *x, size_t i, size_t we)
 	    match_word(x, we + 1, "ball")) {
 		emit_quantity(x, i, we + 5, "3.5", "g (eightball)");
 		return we + 5;
+	}
+	if (x->s[i] == '8' && we == i + 3 && idt__sx_eq(x, i + 1, we, "th")) {
+		/* "an 8th", "per 8th": an eighth of an ounce; "the 8th" is an ordinal */
+		size_t a, b;
+		prev_word(x, i, &a, &b);
+		if (b == i - 1 && (idt__sx_eq(x, a, b, "an") || idt__sx_eq(x, a, b, "per"))) {
+			emit_quantity(x, i, we, "3.5", "g (eighth)");
+			return we;
+		}
+		return 0;
 	}
 	if (!parse_amount(x, i, &am)) return 0;
 	size_t p = am.b;

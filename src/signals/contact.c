@@ -21,6 +21,8 @@
  *   snapchat   [A-Za-z][A-Za-z0-9._-]{2,14}                "snapchat:name"
  *   kik        [A-Za-z0-9._]{2,20}                         "kik:name"
  *   discord    [A-Za-z0-9._]{2,32}, optional #NNNN         "discord:name#1234"
+ *   wechat     [A-Za-z][A-Za-z0-9_-]{5,19}, or a phone     "wechat:name"
+ *   icq        5-10 digits                                 "icq:123456789"
  *
  * Handles are lower-cased.  A contact naming a phone number is followed by a phone signal for
  * the number itself.
@@ -445,6 +447,8 @@ static const service *service_of(int kind)
 	static const service snap = {"snapchat", "._-", 3, 15, true, false, true, true, false};
 	static const service kik = {"kik", "._", 2, 20, false, false, true, false, false};
 	static const service discord = {"discord", "._#", 2, 37, false, false, true, false, false};
+	static const service wechat = {"wechat", "_-", 6, 20, true, true, true, false, false};
+	static const service icq = {"icq", "", 5, 10, false, false, true, false, false};
 	switch (kind) {
 	case IDT__KW_TELEGRAM: return &tg;
 	case IDT__KW_TG: return &tg_short;
@@ -457,6 +461,8 @@ static const service *service_of(int kind)
 	case IDT__KW_SNAP: return &snap;
 	case IDT__KW_KIK: return &kik;
 	case IDT__KW_DISCORD: return &discord;
+	case IDT__KW_WECHAT: return &wechat;
+	case IDT__KW_ICQ: return &icq;
 	default: return NULL;
 	}
 }
@@ -504,6 +510,11 @@ static size_t handle_end(const idt__sx *x, const service *sv, size_t p, bool str
 		size_t d = q;
 		while (d > p && idt__digit(x->s[d - 1])) d--;
 		if (q - d < 2 || d - 1 <= p || x->s[d - 1] != '.') return 0;
+		return q;
+	}
+	if (sv == service_of(IDT__KW_ICQ)) {
+		for (size_t k = p; k < q; k++)
+			if (!idt__digit(x->s[k])) return 0; /* ICQ numbers are digits */
 		return q;
 	}
 	if (sv == service_of(IDT__KW_THREEMA)) {

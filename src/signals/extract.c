@@ -130,6 +130,7 @@ static const keyword kw_d[] = {KW("discord", IDT__KW_DISCORD)};
 static const keyword kw_e[] = {KW("eightball", IDT__KW_EIGHTBALL)};
 static const keyword kw_h[] = {KW("half", IDT__KW_HALF), KW("http", IDT__KW_HTTP),
                                KW("https", IDT__KW_HTTP)};
+static const keyword kw_i[] = {KW("icq", IDT__KW_ICQ)};
 static const keyword kw_k[] = {KW("kik", IDT__KW_KIK)};
 static const keyword kw_m[] = {KW("mob", IDT__KW_PHONE), KW("mobile", IDT__KW_PHONE)};
 static const keyword kw_p[] = {KW("phone", IDT__KW_PHONE), KW("purity", IDT__KW_PURITY),
@@ -152,9 +153,9 @@ static const keyword kw_t[] = {KW("t", IDT__KW_T),
                                KW("tg", IDT__KW_TG),
                                KW("threema", IDT__KW_THREEMA)};
 static const keyword kw_v[] = {KW("viber", IDT__KW_VIBER)};
-static const keyword kw_w[] = {KW("wa", IDT__KW_WA), KW("whatsapp", IDT__KW_WHATSAPP),
-                               KW("wickr", IDT__KW_WICKR), KW("wickrme", IDT__KW_WICKR),
-                               KW("www", IDT__KW_WWW)};
+static const keyword kw_w[] = {KW("wa", IDT__KW_WA),         KW("whatsapp", IDT__KW_WHATSAPP),
+                               KW("wickr", IDT__KW_WICKR),   KW("wickrme", IDT__KW_WICKR),
+                               KW("wechat", IDT__KW_WECHAT), KW("www", IDT__KW_WWW)};
 static const keyword kw_z[] = {KW("zip", IDT__KW_ZIP), KW("zips", IDT__KW_ZIP)};
 
 /* Per first letter a - z: its list, and a bit per keyword length present so that most words
@@ -171,11 +172,12 @@ static const struct {
     ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d), (1u << 7), (1u << 8)},
     ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e), (1u << 9), (1u << 8)},
     ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h), (1u << 4) | (1u << 5), (1u << 0) | (1u << 19)},
+    ['i' - 'a'] = {kw_i, IDT_ARRAY_LEN(kw_i), (1u << 3), (1u << 2)},
     ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k), (1u << 3), (1u << 8)},
     ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m), (1u << 3) | (1u << 6), (1u << 14)},
     ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p), (1u << 5) | (1u << 6), (1u << 7) | (1u << 20)},
-    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8), (1u << 4)},
     ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q), (1u << 2), (1u << 15)},
+    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8), (1u << 4)},
     ['s' - 'a'] = {kw_s, IDT_ARRAY_LEN(kw_s),
                    (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 8),
                    (1u << 2) | (1u << 8) | (1u << 12) | (1u << 13)},
@@ -185,8 +187,8 @@ static const struct {
                    (1u << 4) | (1u << 6) | (1u << 7) | (1u << 26)},
     ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v), (1u << 5), (1u << 8)},
     ['w' - 'a'] = {kw_w, IDT_ARRAY_LEN(kw_w),
-                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 7) | (1u << 8),
-                   (1u << 0) | (1u << 7) | (1u << 8) | (1u << 22)},
+                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
+                   (1u << 0) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 22)},
     ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z), (1u << 3) | (1u << 4), (1u << 8)},
 };
 
@@ -198,6 +200,21 @@ static inline bool kw_maybe(const idt__sx *x, size_t a, size_t n)
 	if (n > 9 || c < 'a' || c > 'z' || !(kw_index[c - 'a'].len_mask & (1u << n))) return false;
 	int c2 = n > 1 ? idt__lower(x->s[a + 1]) - 'a' : 26;
 	return c2 >= 0 && c2 <= 26 && (kw_index[c - 'a'].second_mask & (1u << c2));
+}
+
+int idt__kw_selfcheck(void)
+{
+	for (int c = 0; c < 26; c++)
+		for (size_t j = 0; j < kw_index[c].n; j++) {
+			const keyword *k = &kw_index[c].list[j];
+			size_t n = strlen(k->w);
+			int c2 = n > 1 ? k->w[1] - 'a' : 26;
+			if (k->w[0] != 'a' + c || k->len != n || n > 9 ||
+			    !(kw_index[c].len_mask & (1u << n)) || c2 < 0 || c2 > 26 ||
+			    !(kw_index[c].second_mask & (1u << c2)))
+				return 0;
+		}
+	return 1;
 }
 
 static int kw_lookup(const idt__sx *x, size_t a, size_t b)

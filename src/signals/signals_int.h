@@ -89,6 +89,9 @@ int idt__sx_emit(idt__sx *x, idt_signal_type t, size_t a, size_t b, const char *
  * equal signal for signal (the fuzz target checks this). */
 idt_status idt__signals_extract_ref(const char *s, size_t len, idt_signal_fn fn, void *ctx);
 
+/* 1 if every keyword can be found through extract.c's prefilter masks (for the tests). */
+int idt__kw_selfcheck(void);
+
 /* The byte at i, or -1 past the end: every look-around goes through this. */
 static inline int idt__at(const idt__sx *x, size_t i)
 {
@@ -145,6 +148,8 @@ enum idt__kw {
 	IDT__KW_KIK,
 	IDT__KW_DISCORD,
 	IDT__KW_VIBER,
+	IDT__KW_WECHAT,
+	IDT__KW_ICQ,
 	IDT__KW_PHONE, /* tel, phone, call, text, sms, mobile, cell */
 	IDT__KW_HTTP,
 	IDT__KW_WWW,

@@ -4,6 +4,7 @@
  * callback's stop; invalid UTF-8 and empty input.
  */
 #include "sigtest.h"
+#include "signals/signals_int.h"
 
 #define PRICE IDT_SIG_PRICE
 #define QTY   IDT_SIG_QUANTITY
@@ -80,6 +81,10 @@ static void test_quantities(void **state)
 	CHECK("5 г и 10 мг, 3克", {QTY, "5 г", "5 g"}, {QTY, "10 мг", "10 mg"},
 	      {QTY, "3克", "3 g"});
 	CHECK("5G Mdma Crystal", {QTY, "5G", "5 g"});
+	CHECK("an 8th for $40, 1/8th or 1/4th, 10 geltabs", {QTY, "8th", "3.5 g (eighth)"},
+	      {PRICE, "$40", "40 USD"}, {QTY, "1/8th", "1/8 oz"}, {QTY, "1/4th", "1/4 oz"},
+	      {QTY, "10 geltabs", "10 tabs"});
+	check_none("the 8th floor, on May 8th");
 	/* not quantities */
 	check_none("4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
 	check_none("v1.5mg 2020 года 10 grande 3rd 5pm 7 days 1/3 oz 10x better");
@@ -125,6 +130,8 @@ static void test_contacts(void **state)
 	CHECK("session 0512345678901234567890123456789012345678901234567890123456789abcde",
 	      {CON, "0512345678901234567890123456789012345678901234567890123456789abcde",
 	       "session:0512345678901234567890123456789012345678901234567890123456789abcde"});
+	CHECK("WeChat: plug_888 ICQ 123456789", {CON, "WeChat: plug_888", "wechat:plug_888"},
+	      {CON, "ICQ 123456789", "icq:123456789"});
 	/* keywords without handles, or with a rule of dashes after them */
 	check_none("snap  -------------- ignore, telegram ---- name_1");
 	check_none("the telegram channel, wickr is down, signal strength, snap a photo, "
@@ -264,6 +271,12 @@ static void test_stop(void **state)
 	assert_int_equal(n, 1);
 }
 
+static void test_keyword_index(void **state)
+{
+	(void)state;
+	assert_int_equal(idt__kw_selfcheck(), 1);
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -293,7 +306,7 @@ int main(void)
 	    cmocka_unit_test(test_email),           cmocka_unit_test(test_wallets),
 	    cmocka_unit_test(test_urls_and_onions), cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_robustness),      cmocka_unit_test(test_stop),
-	    cmocka_unit_test(test_type_names),
+	    cmocka_unit_test(test_type_names),      cmocka_unit_test(test_keyword_index),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
