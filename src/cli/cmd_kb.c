@@ -51,7 +51,7 @@ static int parse(int argc, char **argv, kb_opts *o)
 {
 	static const struct option longs[] = {
 	    {"kb", required_argument, 0, 1},   {"kb-extra", required_argument, 0, 2},
-	    {"dict", required_argument, 0, 3}, {"json", no_argument, 0, 4},
+	    {"dict", required_argument, 0, 3}, {"json", no_argument, 0, 4}, {"normalised", no_argument, 0, 5},
 	    {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
 	int c;
 	optind = 1;
@@ -64,6 +64,7 @@ static int parse(int argc, char **argv, kb_opts *o)
 			break;
 		case 3: o->dict = optarg; break;
 		case 4: o->json = 1; break;
+		case 5: o->normalised = 1; break;
 		case 5: o->normalised = 1; break;
 		case 'h': fputs(kb_usage, stdout); return 1;
 		default: fputs(kb_usage, stderr); return -1;
