@@ -49,10 +49,13 @@ typedef struct kb_opts {
 
 static int parse(int argc, char **argv, kb_opts *o)
 {
-	static const struct option longs[] = {
-	    {"kb", required_argument, 0, 1},   {"kb-extra", required_argument, 0, 2},
-	    {"dict", required_argument, 0, 3}, {"json", no_argument, 0, 4}, {"normalised", no_argument, 0, 5},
-	    {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+	static const struct option longs[] = {{"kb", required_argument, 0, 1},
+	                                      {"kb-extra", required_argument, 0, 2},
+	                                      {"dict", required_argument, 0, 3},
+	                                      {"json", no_argument, 0, 4},
+	                                      {"normalised", no_argument, 0, 5},
+	                                      {"help", no_argument, 0, 'h'},
+	                                      {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -64,7 +67,6 @@ static int parse(int argc, char **argv, kb_opts *o)
 			break;
 		case 3: o->dict = optarg; break;
 		case 4: o->json = 1; break;
-		case 5: o->normalised = 1; break;
 		case 5: o->normalised = 1; break;
 		case 'h': fputs(kb_usage, stdout); return 1;
 		default: fputs(kb_usage, stderr); return -1;
@@ -245,7 +247,8 @@ static int cmd_stats(const kb_opts *o, const idt_kb *kb)
 	return 0;
 }
 
-/* ----- terms ----------------------------------------------------------------------------------- */
+/* ----- terms -----------------------------------------------------------------------------------
+ */
 
 static int print_term(const idt_folder *folder, int normalised, const char *text)
 {
@@ -261,9 +264,11 @@ static int print_term(const idt_folder *folder, int normalised, const char *text
 static int cmd_terms(const kb_opts *o, const idt_kb *kb, const idt_folder *folder)
 {
 	for (size_t i = 0; i < idt_kb_term_count(kb); i++)
-		if (print_term(folder, o->normalised, idt_kb_term(kb, i)->text)) return IDT_EXIT_FAILURE;
+		if (print_term(folder, o->normalised, idt_kb_term(kb, i)->text))
+			return IDT_EXIT_FAILURE;
 	for (size_t i = 0; i < idt_kb_phrase_count(kb); i++)
-		if (print_term(folder, o->normalised, idt_kb_phrase(kb, i)->text)) return IDT_EXIT_FAILURE;
+		if (print_term(folder, o->normalised, idt_kb_phrase(kb, i)->text))
+			return IDT_EXIT_FAILURE;
 	return 0;
 }
 
