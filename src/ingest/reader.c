@@ -59,6 +59,7 @@ static const idt__fmt_ops *fmt_ops(idt_format f)
 	case IDT_FMT_TSV: return &idt__csv_ops;
 	case IDT_FMT_HTML: return &idt__html_ops;
 	case IDT_FMT_WARC: return &idt__warc_ops;
+	case IDT_FMT_TELEGRAM: return &idt__telegram_ops;
 	default: return NULL;
 	}
 }
