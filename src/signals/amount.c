@@ -138,20 +138,27 @@ static bool word_in(const idt__sx *x, size_t a, size_t b, const char *const *lis
 	return false;
 }
 
-/* The word (ASCII letters and digits) starting at p after at most two spaces; [*a, *b). */
-static void next_word(const idt__sx *x, size_t p, size_t *a, size_t *b)
+/* Letters and digits of any script: ASCII alphanumerics and every byte of a UTF-8 sequence. */
+static bool word_byte(int c)
 {
-	*a = idt__sx_spaces(x, p, 2);
-	*b = idt__sx_word_end(x, *a);
+	return idt__alnum(c) || c >= 0x80;
 }
 
-/* The word ending before p, skipping spaces and one of ":=-~(>"; [*a, *b). */
+/* The word starting at p after at most two spaces; [*a, *b), at most 40 bytes. */
+static void next_word(const idt__sx *x, size_t p, size_t *a, size_t *b)
+{
+	size_t q = *a = idt__sx_spaces(x, p, 2);
+	while (word_byte(idt__at(x, q)) && q - *a < 40) q++;
+	*b = q;
+}
+
+/* The word ending before p, skipping spaces and one of ":=-~(>"; [*a, *b), at most 40 bytes. */
 static void prev_word(const idt__sx *x, size_t p, size_t *a, size_t *b)
 {
 	size_t q = p;
 	for (int k = 0; k < 4 && q > 0 && strchr(" \t:=-~(>", x->s[q - 1]) && x->s[q - 1]; k++) q--;
 	*b = q;
-	while (q > 0 && idt__alnum(x->s[q - 1]) && *b - q < 20) q--;
+	while (q > 0 && word_byte(x->s[q - 1]) && *b - q < 40) q--;
 	*a = q;
 }
 
@@ -325,6 +332,8 @@ static const currency currencies[] = {
     {"\xd1\x80\xd1\x83\xd0\xb1", "RUB", true},                         /* руб */
     {"\xd1\x80\xd1\x83\xd0\xb1\xd0\xbb\xd0\xb5\xd0\xb9", "RUB", true}, /* рублей */
     {"\xe5\x85\x83", "CNY", true},                                     /* 元 */
+    {"\xd1\x80", "RUB", true},                                         /* р */
+    {"\xd0\xb3\xd1\x80\xd0\xbd", "UAH", true},                         /* грн */
 };
 
 /* A currency sign at p: its code, its length to *n; NULL if none. */
@@ -445,24 +454,28 @@ static size_t kilo(const idt__sx *x, amount *am)
  * ------------------------------------------------------------------------------------------ */
 
 static const char *const purity_words[] = {
-    "pure", "purity",   "pur",   "pura",    "puro",   "pureza", "purete",
-    "rein", "reinheit", "uncut", "purezza", "zuiver", NULL,
+    "pure",   "purity",        "pur",      "pura",    "puro",    "pureza",
+    "purete", "rein",          "reinheit", "uncut",   "purezza", "zuiver",
+    "pureté", "reinheitsgrad", "чистота",  "Чистота", "чистоты", "чистотой",
+    "чистый", "чистая",        "纯度",     NULL,
 };
 
 static const char *const discount_words[] = {
     "off",     "discount", "discounts", "rabatt", "descuento", "rebate",  "cashback", "bonus",
     "sale",    "remise",   "reduction", "sconto", "desconto",  "korting", "promo",    "coupon",
     "cheaper", "more",     "extra",     "free",   "interest",  "apr",     "fee",      "tax",
-    "vat",     "battery",  "chance",    "likely", "sure",      "of",      NULL,
+    "vat",     "battery",  "chance",    "likely", "sure",      "of",      "скидка",   "скидки",
+    "скидку",  "Скидка",   "折扣",      "优惠",   NULL,
 };
 
 static const char *const substance_words[] = {
-    "mdma",        "mda",        "cocaine", "coke",      "cocaina",  "kokain",
-    "heroin",      "heroine",    "meth",    "crystal",   "ketamine", "ket",
-    "amphetamine", "amphetamin", "amph",    "speed",     "lsd",      "thc",
-    "cbd",         "fentanyl",   "fent",    "dmt",       "pcp",      "ghb",
-    "gbl",         "mephedrone", "mdpv",    "oxycodone", "crack",    "molly",
-    "flake",       "fishscale",  "cocaïne", "kristall",  "koks",     NULL,
+    "mdma",    "mda",          "cocaine",  "coke",      "cocaina",    "kokain",      "heroin",
+    "heroine", "meth",         "crystal",  "ketamine",  "ket",        "amphetamine", "amphetamin",
+    "amph",    "speed",        "lsd",      "thc",       "cbd",        "fentanyl",    "fent",
+    "dmt",     "pcp",          "ghb",      "gbl",       "mephedrone", "mdpv",        "oxycodone",
+    "crack",   "molly",        "flake",    "fishscale", "cocaïne",    "kristall",    "koks",
+    "кокаин",  "кокс",         "мефедрон", "меф",       "амфетамин",  "амф",         "мдма",
+    "героин",  "метамфетамин", "可卡因",   "冰毒",      "摇头丸",     NULL,
 };
 
 /* A percentage am followed by '%' ending at pe: purity if a purity or substance word is next to
@@ -480,7 +493,10 @@ static size_t purity(idt__sx *x, size_t start, const amount *am, size_t pe, bool
 		ok = true;
 	if (!ok) {
 		prev_word(x, start, &a, &b);
-		ok = word_in(x, a, b, purity_words) || word_in(x, a, b, substance_words);
+		if (word_in(x, a, b, purity_words))
+			ok = true, start = a; /* "чистота 95%" */
+		else
+			ok = word_in(x, a, b, substance_words);
 	}
 	if (!ok) return 0;
 	char v[48];

@@ -595,3 +595,37 @@ size_t idt__contact_word(idt__sx *x, size_t i, size_t we, int kind)
 	default: return messenger(x, i, we, kind);
 	}
 }
+
+/* Cue words in other scripts for an "@handle" after them: Telegram in Russian and Ukrainian
+ * (and its slang), Chinese ("电报", and "飞机" - "aeroplane" - for its logo), Arabic, Persian. */
+static const char *const telegram_cues[] = {
+    "телеграм", "Телеграм", "телеграмм", "Телеграмм", "телеграме", "телеге",
+    "телега",   "Телега",   "тг",        "ТГ",        "Тг",        "телеграмі",
+    "电报",     "飞机",     "تلغرام",    "تليجرام",   "تلگرام",    NULL,
+};
+
+size_t idt__contact_at(idt__sx *x, size_t i)
+{
+	size_t q = i, end;
+	if (i > 0 && idt__alnum(x->s[i - 1])) return 0;
+	/* the cue: non-ASCII bytes ending right before the '@', past spaces, ':' and '-'; the cue
+	 * word must end there (it may be the tail of a longer run: "в телеге") */
+	for (int k = 0; k < 4 && q > 0 && strchr(" \t:-", x->s[q - 1]) && x->s[q - 1]; k++) q--;
+	size_t b = q;
+	while (q > 0 && x->s[q - 1] >= 0x80 && b - q < 24) q--;
+	if (q == b) return 0;
+	bool cue = false;
+	for (const char *const *c = telegram_cues; *c && !cue; c++) {
+		size_t n = strlen(*c);
+		cue = b - q >= n && memcmp(x->s + b - n, *c, n) == 0;
+		if (cue) q = b - n;
+	}
+	if (!cue) return 0;
+	const service *sv = service_of(IDT__KW_TELEGRAM);
+	if (!(end = handle_end(x, sv, i + 1, true))) return 0;
+	val v = {.n = 0};
+	vputs(&v, "telegram:@");
+	vlower(&v, x, i + 1, end);
+	idt__sx_emit(x, IDT_SIG_CONTACT, q, end, v.v, v.n);
+	return end;
+}

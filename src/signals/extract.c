@@ -14,11 +14,12 @@
  *   a keyword (<= 9 letters)    contact.c (telegram, wickr, http, www, t.me ...) or
  *                               amount.c (ISO code before an amount, QP, zip, half o ...)
  *
- * and four trigger bytes start candidates on their own: '$' and the first byte of other
- * currency signs (amount.c), '+' (international phone numbers) and '(' (North American
- * "(555) 123-4567"), both in contact.c.  A handler returns where it stopped; the walk resumes
- * there, so signals come out in increasing order of start and never overlap within one kind
- * (a contact may contain the phone number it names, a URL the onion it points to).
+ * and trigger bytes start candidates on their own: '$' and the first byte of other currency
+ * signs (amount.c), '+' (international phone numbers), '(' (North American "(555) 123-4567")
+ * and '@' (a handle after a cue word in another script, "телеграм: @name"), in contact.c.  A
+ * handler returns where it stopped; the walk resumes there, so signals come out in increasing order
+ * of start and never overlap within one kind (a contact may contain the phone number it names, a
+ * URL the onion it points to).
  *
  * Nothing here allocates; the only state is the idt__sx on the stack.
  */
@@ -35,12 +36,12 @@
 
 enum { C_ALPHA = 1, C_DIGIT = 2, C_TRIG = 4 };
 
-/* Byte classes; 0 means "skip".  Trigger bytes: $ + ( and the lead bytes of £ ¥ (0xC2),
+/* Byte classes; 0 means "skip".  Trigger bytes: $ + ( @ and the lead bytes of £ ¥ (0xC2),
  * € ₽ ₹ ₿ (0xE2) and the full-width yen ￥ (0xEF). */
 static const unsigned char byte_class[256] = {
-    ['0' ... '9'] = C_DIGIT, ['a' ... 'z'] = C_ALPHA, ['A' ... 'Z'] = C_ALPHA,
-    ['$'] = C_TRIG,          ['+'] = C_TRIG,          ['('] = C_TRIG,
-    [0xC2] = C_TRIG,         [0xE2] = C_TRIG,         [0xEF] = C_TRIG,
+    ['0' ... '9'] = C_DIGIT, ['a' ... 'z'] = C_ALPHA, ['A' ... 'Z'] = C_ALPHA, ['$'] = C_TRIG,
+    ['@'] = C_TRIG,          ['+'] = C_TRIG,          ['('] = C_TRIG,          [0xC2] = C_TRIG,
+    [0xE2] = C_TRIG,         [0xEF] = C_TRIG,
 };
 
 int idt__sx_emit(idt__sx *x, idt_signal_type t, size_t a, size_t b, const char *v, size_t vn)
@@ -258,8 +259,8 @@ static size_t skip_run(const idt__sx *x, size_t i)
 		uint64_t v;
 		memcpy(&v, x->s + i, 8);
 		uint64_t m = alnum_bytes(v) | eq_bytes(v, '$') | eq_bytes(v, '+') |
-		             eq_bytes(v, '(') | eq_bytes(v, 0xC2) | eq_bytes(v, 0xE2) |
-		             eq_bytes(v, 0xEF);
+		             eq_bytes(v, '(') | eq_bytes(v, '@') | eq_bytes(v, 0xC2) |
+		             eq_bytes(v, 0xE2) | eq_bytes(v, 0xEF);
 		if (m) return i + (size_t)(__builtin_ctzll(m) >> 3);
 		i += 8;
 	}
@@ -322,6 +323,8 @@ static size_t trigger(idt__sx *x, size_t i)
 	unsigned char c = x->s[i];
 	if (c == '+')
 		r = idt__contact_plus(x, i);
+	else if (c == '@')
+		r = idt__contact_at(x, i);
 	else if (c == '(')
 		r = idt__contact_paren(x, i);
 	else
@@ -370,6 +373,7 @@ static void classify(const idt__sx *x, size_t i, block *b)
 			__m128i t = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('$')),
 			                         _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
 			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8('(')));
+			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
 			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)));
 			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2)));
 			t = _mm_or_si128(t, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)));

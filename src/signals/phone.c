@@ -174,6 +174,10 @@ int idt__phone_check(const char *d, size_t n)
 		/* a national significant number never starts with the trunk prefix 0, except
 		 * in Italy, where the leading 0 of landlines is kept */
 		if (d[k] == '0' && code != 39) return 0;
+		/* North America: area code and exchange start with 2-9; Russia and Kazakhstan:
+		 * 3, 4, 8, 9 (Russia), 6, 7 (Kazakhstan) */
+		if (code == 1 && (d[1] < '2' || d[4] < '2')) return 0;
+		if (code == 7 && !strchr("346789", d[1])) return 0;
 		return k;
 	}
 	return 0;

@@ -132,6 +132,7 @@ size_t idt__contact_long(idt__sx *x, size_t i, size_t we);
 size_t idt__contact_email(idt__sx *x, size_t i);
 size_t idt__contact_plus(idt__sx *x, size_t i);
 size_t idt__contact_paren(idt__sx *x, size_t i);
+size_t idt__contact_at(idt__sx *x, size_t i);
 
 /* Keyword kinds, found by extract.c and handled by amount.c or contact.c. */
 enum idt__kw {

@@ -56,7 +56,9 @@ static void test_prices(void **state)
 	      {PRICE, "$5k", "5000 USD"});
 	CHECK("$20 a gram, 50 EUR per oz, $10/pill", {PRICE, "$20 a gram", "20 USD/g"},
 	      {PRICE, "50 EUR per oz", "50 EUR/oz"}, {PRICE, "$10/pill", "10 USD/pill"});
-	CHECK("3000 рублей за 1 г", {PRICE, "3000 рублей", "3000 RUB"}, {QTY, "1 г", "1 g"});
+	CHECK("3000 рублей за 1 г, 3000р за 1г, 500 грн", {PRICE, "3000 рублей", "3000 RUB"},
+	      {QTY, "1 г", "1 g"}, {PRICE, "3000р", "3000 RUB"}, {QTY, "1г", "1 g"},
+	      {PRICE, "500 грн", "500 UAH"});
 	/* no currency, or a code that is a word in lower case before an amount */
 	check_none("call me at 5, try 20 of them, usd 20, sol 3, I have 12 cats");
 	check_none("$ 5abc and 1.2.3 USD");
@@ -96,6 +98,9 @@ static void test_purity(void **state)
 	CHECK("99% pure MDMA, purity 90%, MDMA 84%, 87% cocaine, Reinheit: 80 %",
 	      {PUR, "99% pure", "99%"}, {PUR, "purity 90%", "90%"}, {PUR, "84%", "84%"},
 	      {PUR, "87%", "87%"}, {PUR, "Reinheit: 80 %", "80%"});
+	CHECK("чистота 95%, мефедрон 97%, 纯度 99%", {PUR, "чистота 95%", "95%"},
+	      {PUR, "97%", "97%"}, {PUR, "纯度 99%", "99%"});
+	check_none("скидка 10%, 10% скидка");
 	CHECK("pureza 85% y 99.5% pure", {PUR, "pureza 85%", "85%"}, {PUR, "99.5% pure", "99.5%"});
 	/* discounts and other percentages */
 	check_none("20% off today, 10% discount, MDMA 20% off, 50% of people, 30% rabatt");
@@ -130,6 +135,11 @@ static void test_contacts(void **state)
 	CHECK("session 0512345678901234567890123456789012345678901234567890123456789abcde",
 	      {CON, "0512345678901234567890123456789012345678901234567890123456789abcde",
 	       "session:0512345678901234567890123456789012345678901234567890123456789abcde"});
+	CHECK("Контакты: телеграм @plug_msk, пиши в телеге: @Best_Shop77; 电报 @cn_seller88",
+	      {CON, "телеграм @plug_msk", "telegram:@plug_msk"},
+	      {CON, "телеге: @Best_Shop77", "telegram:@best_shop77"},
+	      {CON, "电报 @cn_seller88", "telegram:@cn_seller88"});
+	check_none("привет @someone, email@ x.com, @plug_msk");
 	CHECK("WeChat: plug_888 ICQ 123456789", {CON, "WeChat: plug_888", "wechat:plug_888"},
 	      {CON, "ICQ 123456789", "icq:123456789"});
 	/* keywords without handles, or with a rule of dashes after them */
@@ -156,9 +166,11 @@ static void test_phones(void **state)
 	      {PHONE, "33612345678", "+33612345678"}, {PHONE, "0044 7700 900123", "+447700900123"},
 	      {PHONE, "(212) 555-0100", "+12125550100"}, {PHONE, "212-555-0100", "+12125550100"});
 	CHECK("call 571-278-0418", {PHONE, "571-278-0418", "+15712780418"});
-	/* national numbers without a country, bad lengths, unknown codes, arithmetic */
+	/* national numbers without a country, North American area codes and Russian numbers
+	 * that cannot exist, bad lengths, unknown codes, arithmetic */
 	check_none("07700 900123, +44 7700 9001, +999 123456789, 2+2 = 4, +5 points, C++ 17, "
-	           "+1234567890123456, 212-555-0100, (123) 555-0100");
+	           "+1234567890123456, 212-555-0100, (123) 555-0100, +1 123 456 7890, "
+	           "+7 10 11 12 13 14");
 }
 
 static void test_email(void **state)
