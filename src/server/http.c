@@ -154,6 +154,7 @@ static enum MHD_Result send_req(idt_req *r)
 	if (!resp) return MHD_NO;
 	common_headers(resp, api);
 	if (r->set_cookie) MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+	if (r->timing[0]) MHD_add_response_header(resp, "Server-Timing", r->timing);
 	if (r->status == 429) MHD_add_response_header(resp, "Retry-After", "900");
 	if (r->status == 401 && !r->authed && api)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"interdict\"");

@@ -85,7 +85,11 @@ int idt__h_incident_create(idt_req *r, char **p)
 	json_t *b = idt__body_json(r, false), *doc = NULL, *out = NULL;
 	if (!b) return 0;
 	if (idt__incident_validate(r, b, true, &doc) == 0) {
+		idt__correlate_ns = -1;
 		idt_status s = ST(r)->ops->incident_create(ST(r), &r->actor, doc, &out);
+		if (s == IDT_OK && idt__correlate_ns >= 0)
+			snprintf(r->timing, sizeof r->timing, "correlate;dur=%.3f",
+			         (double)idt__correlate_ns / 1e6);
 		if (s == IDT_OK)
 			idt__reply(r, 201, out);
 		else

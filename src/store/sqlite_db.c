@@ -351,15 +351,54 @@ idt_status idt__sq_exec(sqlite3 *db, const char *sql, const char *types, ...)
 	return idt__sq_run(s);
 }
 
+/*
+ * Write transactions are serialised in the process by one mutex, taken before BEGIN IMMEDIATE
+ * and released after COMMIT or ROLLBACK: waiting threads queue on the mutex instead of polling
+ * SQLite's busy handler (whose sleeps grow under contention).  A thread holds at most one
+ * transaction, so a thread-local flag says whether it holds the mutex.  "Light" transactions
+ * (the audit entries of reads) commit with synchronous=NORMAL: in WAL mode they survive a
+ * crash of the process and are made durable by the next FULL commit of any write.
+ */
+static pthread_mutex_t write_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local bool holding, light;
+
+static idt_status begin(sqlite3 *db, bool is_light)
+{
+	pthread_mutex_lock(&write_mu);
+	holding = true;
+	light = is_light;
+	if (is_light) sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) return IDT_OK;
+	idt__sq_rollback(db);
+	return IDT_ESTORE;
+}
+
 idt_status idt__sq_begin(sqlite3 *db)
 {
-	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? IDT_OK
-	                                                                          : IDT_ESTORE;
+	return begin(db, false);
+}
+
+idt_status idt__sq_begin_light(sqlite3 *db)
+{
+	return begin(db, true);
+}
+
+static void release(sqlite3 *db)
+{
+	if (light) sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	light = false;
+	if (holding) {
+		holding = false;
+		pthread_mutex_unlock(&write_mu);
+	}
 }
 
 idt_status idt__sq_commit(sqlite3 *db)
 {
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) return IDT_OK;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		release(db);
+		return IDT_OK;
+	}
 	idt__sq_rollback(db);
 	return IDT_ESTORE;
 }
@@ -367,6 +406,7 @@ idt_status idt__sq_commit(sqlite3 *db)
 void idt__sq_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	release(db);
 }
 
 idt_status idt__sq_end(sqlite3 *db, idt_status st)

@@ -15,8 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "sqlite_int.h"
 #include "util/util.h"
+
+_Thread_local int64_t idt__correlate_ns;
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -163,10 +166,14 @@ static idt_status write_fts(sqlite3 *db, int64_t id, json_t *doc)
 }
 
 /* Recomputes the correlations of incident id against every other incident. */
-static idt_status correlate(sqlite3 *db, int64_t id)
+static idt_status correlate(sqlite3 *db, int64_t id, bool fresh)
 {
-	idt_status st =
-	    idt__sq_exec(db, "DELETE FROM correlations WHERE a = ?1 OR b = ?1", "i", id);
+	idt_status st = IDT_OK;
+	if (!fresh) {
+		st = idt__sq_exec(db, "DELETE FROM correlations WHERE a = ?1", "i", id);
+		if (st == IDT_OK)
+			st = idt__sq_exec(db, "DELETE FROM correlations WHERE b = ?1", "i", id);
+	}
 	if (st != IDT_OK) return st;
 	int64_t now = idt__now();
 	/* shared observables: one index probe per observable (io_obs), capped per observable */
@@ -200,7 +207,7 @@ static idt_status correlate(sqlite3 *db, int64_t id)
 	    "iii", id, now, (int64_t)SQ_ROUTE_WINDOW);
 }
 
-static idt_status write_all(sqlite3 *db, int64_t id, json_t *doc)
+static idt_status write_all(sqlite3 *db, int64_t id, json_t *doc, bool fresh)
 {
 	idt_status st = IDT_OK;
 	static const char *const wipe[] = {
@@ -216,7 +223,14 @@ static idt_status write_all(sqlite3 *db, int64_t id, json_t *doc)
 	if (st == IDT_OK) st = write_observables(db, id, doc);
 	if (st == IDT_OK) st = write_routes(db, id, doc);
 	if (st == IDT_OK) st = write_fts(db, id, doc);
-	if (st == IDT_OK) st = correlate(db, id);
+	if (st == IDT_OK) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		st = correlate(db, id, fresh);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		idt__correlate_ns =
+		    (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+	}
 	return st;
 }
 
@@ -285,7 +299,7 @@ idt_status idt__sq_incident_insert(sqlite3 *db, const idt_actor *a, json_t *doc,
 	st = idt__sq_run(q);
 	if (st != IDT_OK) return st;
 	*id = sqlite3_last_insert_rowid(db);
-	return write_all(db, *id, doc);
+	return write_all(db, *id, doc, true);
 }
 
 /* ---------------------------------------------------------------- reading */
@@ -441,11 +455,16 @@ SQ_DECL(idt_status, incident_create, const idt_actor *a, json_t *doc, json_t **o
 
 SQ_DECL(idt_status, incident_get, const idt_actor *a, int64_t id, json_t **out)
 {
+	/* read in a read transaction (concurrent with writers under WAL), then record the read */
 	sqlite3 *db = idt__sq_acquire(st);
-	idt_status r = idt__sq_begin(db);
+	*out = NULL;
+	idt_status r =
+	    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK ? IDT_OK : IDT_ESTORE;
 	if (r == IDT_OK) r = idt__sq_incident_doc(db, a, id, out);
-	if (r == IDT_OK) r = idt__sq_audit(db, a, "read", "incident", id, NULL, NULL);
-	r = idt__sq_end(db, r);
+	if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (r == IDT_OK) r = idt__sq_begin_light(db);
+	if (r == IDT_OK)
+		r = idt__sq_end(db, idt__sq_audit(db, a, "read", "incident", id, NULL, NULL));
 	if (r != IDT_OK && *out) json_decref(*out), *out = NULL;
 	idt__sq_release(st, db);
 	return r;
@@ -507,7 +526,7 @@ SQ_DECL(idt_status, incident_update, const idt_actor *a, int64_t id, int64_t ver
 			r = idt__sq_run(q);
 		}
 	}
-	if (r == IDT_OK) r = write_all(db, id, doc);
+	if (r == IDT_OK) r = write_all(db, id, doc, false);
 	if (r == IDT_OK) {
 		json_t *det = json_pack("{s:O}", "changed", changed);
 		r = idt__sq_audit(db, a, "update", "incident", id, NULL, det);
@@ -684,7 +703,7 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		}
 		/* a search reads the incidents it lists: audit it */
 		json_t *det = json_pack("{s:s?,s:o}", "q", q->q, "ids", ids);
-		if (idt__sq_begin(db) == IDT_OK)
+		if (idt__sq_begin_light(db) == IDT_OK)
 			idt__sq_end(db, idt__sq_audit(db, a, "search", "incident", 0, NULL, det));
 		json_decref(det);
 		*out = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
@@ -850,7 +869,7 @@ SQ_DECL(idt_status, incident_network, const idt_actor *a, int64_t id, int depth,
 		json_decref(frontier);
 		frontier = next;
 	}
-	if (r == IDT_OK && idt__sq_begin(db) == IDT_OK) {
+	if (r == IDT_OK && idt__sq_begin_light(db) == IDT_OK) {
 		json_t *det = json_pack("{s:i,s:O}", "depth", depth, "expanded", visited);
 		r = idt__sq_end(db, idt__sq_audit(db, a, "network", "incident", id, NULL, det));
 		json_decref(det);
@@ -923,7 +942,7 @@ SQ_DECL(idt_status, attachment_visible, const idt_actor *a, int64_t incident_id,
 		}
 		sqlite3_finalize(s);
 	}
-	if (r == IDT_OK && idt__sq_begin(db) == IDT_OK) {
+	if (r == IDT_OK && idt__sq_begin_light(db) == IDT_OK) {
 		json_t *det = json_pack("{s:s}", "sha256", sha256);
 		idt__sq_end(db, idt__sq_audit(db, a, "read-attachment", "incident", incident_id,
 		                              NULL, det));

@@ -52,7 +52,9 @@ idt_status idt__sq_exec(sqlite3 *db, const char *sql, const char *types, ...);
 idt_status idt__sq_run(sqlite3_stmt *s);
 idt_status idt__sq_map(int rc);
 
-idt_status idt__sq_begin(sqlite3 *db); /* BEGIN IMMEDIATE */
+idt_status idt__sq_begin(sqlite3 *db); /* BEGIN IMMEDIATE, serialised in the process */
+/* The same for a transaction that only records the audit entry of a read (synchronous=NORMAL). */
+idt_status idt__sq_begin_light(sqlite3 *db);
 idt_status idt__sq_commit(sqlite3 *db);
 void idt__sq_rollback(sqlite3 *db);
 /* Ends a transaction: commit if st == IDT_OK (returning the commit's status), else roll back
