@@ -802,6 +802,23 @@ static const char fast_char[128] = {
     ['Y'] = 'y', ['Z'] = 'z',
 };
 
+/* Decodes the UTF-8 sequence at p[0..n) (n >= 1, p[0] >= 0x80); returns its length, 0 if
+ * invalid.  The same rules as idt__utf8_decode(), inline for the hot path. */
+static inline size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	if (c >= 0xC2 && c <= 0xDF && n >= 2 && (p[1] & 0xC0) == 0x80) {
+		*cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
+		return 2;
+	}
+	if (c >= 0xE0 && c <= 0xEF && n >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;
+		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+		return 3;
+	}
+	return idt__utf8_decode(p, n, cp);
+}
+
 int idt__norm_reference;
 
 #ifdef __SSE2__
@@ -854,17 +871,41 @@ static inline unsigned block16_store(const unsigned char *p, char *out, uint32_t
 }
 #endif
 
+/* Whether the FOLD_MAP entry e replaces its character by exactly one letter of another script
+ * (no longer than the original, so the room check holds); its own entry goes to *le. */
+static inline bool map_to_letter(const idt_folder *f, uint32_t e, uint32_t *le)
+{
+	const unsigned char *r = (const unsigned char *)f->pool + FOLD_OFF(e);
+	size_t rl = FOLD_LEN(e);
+	if (rl < 2 || rl > 4 || r[0] < 0xC2) return false;
+	uint32_t cp;
+	if (decode(r, rl, &cp) != rl) return false;
+	*le = idt__fold_entry(f, cp);
+	return (*le & FOLD_KIND_MASK) == FOLD_LETTER;
+}
+
+/* `prev` in fast_run() after a unit that never merges with the next (a digit, a letter of
+ * another script): equal to no byte. */
+#define PREV_OTHER 0x100
+
 /*
- * The branch-free loop for ASCII words and separators, entered between tokens.  Every byte is
- * written at the end of the folded text; the end advances unless the byte repeats the one
- * before (a second separator, or a repeated letter, which is merged by a rare call).  So the
- * length of a word costs no mispredicted branch.  A token that ends as a single letter, or
- * while a glue run is open, takes a rare call to the glue logic.  Returns where it stopped (a
- * digit, a leet symbol, non-ASCII, or `end`), with the state converted back for the general
- * path: inside a token, or between tokens with the space pending.
+ * The fast loop, entered between tokens.  It takes the common characters itself: ASCII letters
+ * and separators (16 at a time when it can, see block16()), digits that start a token ("100mg",
+ * "25i"), letters of other scripts that stay as they are or fold to one ASCII letter, dropped
+ * characters, other separators and symbols.  Every character is written at the end of the
+ * folded text; for separators the end advances only after a word, without a branch, so the
+ * length of a word costs no mispredicted branch.  A token that ends as a single letter or
+ * digit, or while a glue run is open, takes a call to the glue logic.
+ *
+ * It stops at what needs the general path: a digit after an ASCII letter (leetspeak?), a leet
+ * symbol inside a token, a combining mark, a multi-character fold, invalid UTF-8.  It returns
+ * where it stopped, with the state converted back for the general path: inside a token, or
+ * between tokens with the space pending.  The general path alone gives the same result
+ * (idt__norm_reference; tests/unit/text and fuzz_normalize compare them).
  */
 static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st, idt_norm *n)
 {
+	const idt_folder *f = st->f;
 	char *out = n->out;
 	uint32_t *ost = n->ost;
 	uint8_t *oln = n->oln;
@@ -877,12 +918,35 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 		oln[o] = st->sp_set ? st->sp_oln : 0;
 		o++;
 	}
-	size_t tstart = o;
-	unsigned toklen = 0;
-	bool g_active = st->g_active;
+	size_t tstart = o, lu = o;
+	unsigned toklen = 0, aletters = 0;
+	uint8_t k1 = U_LETTER;
+	bool g1 = false, g_active = st->g_active;
+	uint32_t out_cp_entry = 0;
+
+/* A separator character at original [J, J+K). */
+#define FAST_SEP(J, K)                                                                             \
+	do {                                                                                       \
+		bool adv_ = prev != ' ';                                                           \
+		if (__builtin_expect(toklen == 1 || (toklen && g_active), 0)) {                    \
+			n->len = o;                                                                \
+			if (glue_token(st, tstart, toklen, k1, g1) != IDT_OK) goto stop;           \
+			o = n->len;                                                                \
+			g_active = st->g_active;                                                   \
+		}                                                                                  \
+		out[o] = ' ';                                                                      \
+		ost[o] = (uint32_t)(J);                                                            \
+		oln[o] = (uint8_t)(K);                                                             \
+		o += adv_;                                                                         \
+		tstart = o;                                                                        \
+		toklen = 0;                                                                        \
+		aletters = 0;                                                                      \
+		prev = ' ';                                                                        \
+	} while (0)
+
 	for (;;) {
 #ifdef __SSE2__
-		if (j + 17 <= end && !g_active) {
+		if (j + 17 <= end && p[j] < 0x80 && !g_active && prev < 0x80) {
 			size_t m = block16(p + j, prev, toklen);
 			if (m > 0) {
 				/* the first m bytes are letters and single spaces: write them all
@@ -893,12 +957,18 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 				if (sp) {
 					unsigned last = 31u - (unsigned)__builtin_clz(sp);
 					tstart = o + last + 1;
-					toklen = (unsigned)m - last - 1;
+					toklen = aletters = (unsigned)m - last - 1;
 				} else {
 					toklen += (unsigned)m;
+					aletters += (unsigned)m;
+				}
+				if (toklen > 0 && (sp || toklen == m)) {
+					k1 = U_LETTER; /* a token that starts in the block */
+					g1 = false;
 				}
 				o += m;
 				j += m;
+				lu = o - 1;
 				prev = fast_char[p[j - 1]];
 				if (m == 16) continue;
 			}
@@ -906,34 +976,151 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 #endif
 		if (j >= end) break;
 		unsigned char b = p[j];
-		int t = b < 0x80 ? fast_char[b] : 0;
-		if (t == 0) break;
-		if (t == prev && t != ' ') {
-			n->len = o;
-			if (merge_letter(n, 1, (uint32_t)j + 1) != IDT_OK) break;
+		if (b < 0x80) {
+			int cls = ascii_cls[b];
+			if (cls == C_LETTER) {
+				int c = b | 0x20;
+				if (c == prev) {
+					n->len = o;
+					if (merge_letter(n, 1, (uint32_t)j + 1) != IDT_OK) break;
+					j++;
+					continue;
+				}
+				if (toklen == 0) {
+					k1 = U_LETTER;
+					g1 = false;
+				}
+				out[o] = (char)c;
+				ost[o] = (uint32_t)j;
+				oln[o] = 1;
+				lu = o++;
+				toklen++;
+				aletters++;
+				prev = c;
+				j++;
+				continue;
+			}
+			if (cls == C_SEP || (cls == C_SYM && prev == ' ')) {
+				FAST_SEP(j, 1);
+				j++;
+				continue;
+			}
+			if (cls == C_SYM || aletters > 0) break; /* leetspeak may follow */
+			if (toklen == 0) {
+				k1 = U_DIGIT;
+				g1 = false;
+			}
+			out[o] = (char)b;
+			ost[o] = (uint32_t)j;
+			oln[o] = 1;
+			lu = o++;
+			toklen++;
+			prev = PREV_OTHER;
 			j++;
 			continue;
 		}
-		bool is_sep = t == ' ', adv = t != prev;
-		/* The length of the token this separator ends (0 when it ends none), computed
-		 * without a branch: a branch on "end of word" would mispredict once a word. */
-		unsigned ended = toklen & (0u - (unsigned)is_sep);
-		if (__builtin_expect(ended == 1 || (ended && g_active), 0)) {
+		uint32_t cp;
+		size_t k = decode(p + j, end - j, &cp);
+		if (k == 0) break;
+		uint32_t e = idt__fold_entry(f, cp);
+		uint32_t kind = e & FOLD_KIND_MASK;
+		if (kind == FOLD_LETTER) {
+			if (toklen == 0) {
+				k1 = U_OLETTER;
+				g1 = (e & FOLD_GLUE) != 0;
+			}
+			for (size_t q = 0; q < k; q++) {
+				out[o + q] = (char)p[j + q];
+				ost[o + q] = (uint32_t)j;
+				oln[o + q] = (uint8_t)k;
+			}
+			lu = o;
+			o += k;
+			toklen++;
+			prev = PREV_OTHER;
+		} else if (kind == FOLD_MAP && FOLD_LEN(e) == 1 &&
+		           ascii_cls[(unsigned char)f->pool[FOLD_OFF(e)]] == C_LETTER) {
+			int c = f->pool[FOLD_OFF(e)];
+			if (c == prev) {
+				n->len = o;
+				if (merge_letter(n, 1, (uint32_t)(j + k)) != IDT_OK) break;
+			} else {
+				if (toklen == 0) {
+					k1 = U_LETTER;
+					g1 = false;
+				}
+				out[o] = (char)c;
+				ost[o] = (uint32_t)j;
+				oln[o] = (uint8_t)k;
+				lu = o++;
+				toklen++;
+				aletters++;
+				prev = c;
+			}
+		} else if (kind == FOLD_MAP && map_to_letter(f, e, &out_cp_entry)) {
+			/* one letter of another script ("й" → "и") */
+			const char *r = f->pool + FOLD_OFF(e);
+			size_t rl = FOLD_LEN(e);
+			if (toklen == 0) {
+				k1 = U_OLETTER;
+				g1 = (out_cp_entry & FOLD_GLUE) != 0;
+			}
+			for (size_t q = 0; q < rl; q++) {
+				out[o + q] = r[q];
+				ost[o + q] = (uint32_t)j;
+				oln[o + q] = (uint8_t)k;
+			}
+			lu = o;
+			o += rl;
+			toklen++;
+			prev = PREV_OTHER;
+		} else if (kind == FOLD_DROP) {
+			/* nothing: the token goes on */
+		} else if (kind == FOLD_SEP) {
+			FAST_SEP(j, k);
+		} else if (kind == FOLD_SYMBOL) {
+			/* a token of its own: end the token before, close any glue run */
+			if (toklen == 1 || (toklen && g_active)) {
+				n->len = o;
+				if (glue_token(st, tstart, toklen, k1, g1) != IDT_OK) break;
+				o = n->len;
+				g_active = st->g_active;
+			}
 			n->len = o;
-			if (glue_token(st, tstart, toklen, U_LETTER, false) != IDT_OK) break;
+			if ((g_active && glue_flush(st) != IDT_OK) ||
+			    reserve(n, n->len + (end - j) + NONASCII_ROOM) != IDT_OK)
+				break;
+			g_active = false;
 			o = n->len;
-			g_active = st->g_active;
+			out = n->out;
+			ost = n->ost;
+			oln = n->oln;
+			if (o > 0 && prev != ' ') {
+				out[o] = ' ';
+				ost[o] = (uint32_t)j;
+				oln[o] = 0;
+				o++;
+			}
+			for (size_t q = 0; q < k; q++) {
+				out[o + q] = (char)p[j + q];
+				ost[o + q] = (uint32_t)j;
+				oln[o + q] = (uint8_t)k;
+			}
+			o += k;
+			out[o] = ' '; /* the space after it, written ahead */
+			ost[o] = (uint32_t)(j + k);
+			oln[o] = 0;
+			o++;
+			tstart = o;
+			toklen = aletters = 0;
+			prev = ' ';
+		} else {
+			break; /* marks, multi-character folds */
 		}
-		out[o] = (char)t;
-		ost[o] = (uint32_t)j;
-		oln[o] = 1;
-		o += adv;
-		size_t sep_mask = 0 - (size_t)is_sep;
-		tstart = (o & sep_mask) | (tstart & ~sep_mask);
-		toklen = (toklen + 1) & ~(unsigned)sep_mask;
-		prev = t;
-		j++;
+		j += k;
 	}
+stop:
+#undef FAST_SEP
 	if (prev == ' ') {
 		/* between tokens: the space written ahead becomes pending again */
 		if (o > 0) { /* out[o-1] is that space */
@@ -951,33 +1138,16 @@ static size_t fast_run(const unsigned char *p, size_t i, size_t end, nstate *st,
 	st->need_space = false;
 	st->sp_set = false;
 	st->tok_start = tstart;
-	st->tok_letters = toklen;
+	st->tok_letters = aletters;
 	st->tok_units = toklen;
-	st->tok_kind1 = U_LETTER;
-	st->tok_glue1 = false;
+	st->tok_kind1 = k1;
+	st->tok_glue1 = g1;
 	st->tok_leetd = false;
 	st->tok_sym = false;
 	st->pend_sym = 0;
-	st->last_c = prev;
-	st->last_unit = o - 1;
+	st->last_c = prev < 0x80 ? prev : -1;
+	st->last_unit = lu;
 	return j;
-}
-
-/* Decodes the UTF-8 sequence at p[0..n) (n >= 1, p[0] >= 0x80); returns its length, 0 if
- * invalid.  The same rules as idt__utf8_decode(), inline for the hot path. */
-static inline size_t decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	if (c >= 0xC2 && c <= 0xDF && n >= 2 && (p[1] & 0xC0) == 0x80) {
-		*cp = ((uint32_t)(c & 0x1F) << 6) | (p[1] & 0x3F);
-		return 2;
-	}
-	if (c >= 0xE0 && c <= 0xEF && n >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-		if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F)) return 0;
-		*cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-		return 3;
-	}
-	return idt__utf8_decode(p, n, cp);
 }
 
 /*
@@ -1093,7 +1263,7 @@ idt_status idt_normalize(const idt_folder *f, const char *s, size_t len, idt_nor
 				i += k;
 				continue;
 			}
-			if (b < 0x80 && !st.in_tok && (st.need_space || n->len == 0)) {
+			if (!st.in_tok && (st.need_space || n->len == 0)) {
 				size_t j = fast_run(p, i, chunk_end, &st, n);
 				if (j > i) {
 					i = j;
