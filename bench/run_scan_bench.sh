@@ -22,8 +22,8 @@
 #                 `meson setup build-bench -Dbuildtype=release -Dtests=false` if missing)
 #   --work DIR    where the corpora, term list and logs go (default /tmp/interdict-bench)
 #   --no-write    print the table, do not edit docs/performance.md
-#   --profile     also run `perf record` on `interdict scan --threads 1` over the small corpus
-#                 and print where the time goes (needs perf)
+#   --profile     also run `perf record` on `interdict scan --threads 1` over the corpus and
+#                 print where the time goes (needs perf)
 # Run from anywhere; paths are relative to the repository.  Owned by the benchmark helper.
 set -euo pipefail
 
@@ -231,9 +231,11 @@ EOF
 # ----- optional profile ------------------------------------------------------------------
 if [ "$PROFILE" = 1 ]; then
 	command -v perf >/dev/null || { echo "run_scan_bench: perf is missing" >&2; exit 4; }
-	perf record -q --call-graph dwarf,16384 -F 1999 -o "$WORK/perf.data" \
-		"$IDT" scan --quiet --threads 1 "$SMALL" >/dev/null 2>"$WORK/perf.err"
-	echo "## where the time goes: interdict scan --threads 1 on $SMALL (children %, self %)"
+	# ~300 samples a second: enough for percentages, and the stacks of 200 MB stay small
+	perf record -q --call-graph dwarf,16384 -F 300 -o "$WORK/perf.data" \
+		"$IDT" scan --quiet --threads 1 "$BIG" >/dev/null 2>"$WORK/perf.err"
+	echo "## where the time goes: interdict scan --threads 1 on $BIG"
+	echo "## (children %: the function and its callees; self %: the function alone)"
 	perf report -i "$WORK/perf.data" --children --stdio -g none --percent-limit 1 2>/dev/null |
-		grep -E '^ +[0-9]' | grep -v '\[k\]' | head -60
+		grep -E '^ +[0-9]' | grep -v '\[k\]' | grep -v '\[\.\] 0x0000' | head -60
 fi
