@@ -550,7 +550,7 @@ static int publish_record(pipeline *p, const idt_record *rec)
 		return -1;
 	}
 	char id[33];
-	idt_nats_msg_id(m.p, m.len, id);
+	idt_nats_msg_id(p->nats->subject, m.p, m.len, id);
 	jsPubOptions po;
 	jsPubOptions_Init(&po);
 	po.MsgId = id;

@@ -75,7 +75,8 @@ typedef struct metrics {
 	pthread_mutex_t mu;
 	uint64_t records, flagged, malformed, batches, redelivered, publish_failures;
 	double batch_seconds;
-	uint64_t pending; /* records waiting in the work queue (last seen) */
+	uint64_t pending;   /* records waiting in the work queue (last seen) */
+	double first, last; /* monotonic time of the first batch with records, of the last ack */
 } metrics;
 
 static enum MHD_Result serve_metrics(void *cls, struct MHD_Connection *c, const char *url,
@@ -254,7 +255,8 @@ static void verdict_id(natsMsg *msg, char out[33])
 		snprintf(out, 33, "%s", id);
 		return;
 	}
-	idt_nats_msg_id(natsMsg_GetData(msg), (size_t)natsMsg_GetDataLength(msg), out);
+	idt_nats_msg_id(natsMsg_GetSubject(msg), natsMsg_GetData(msg),
+	                (size_t)natsMsg_GetDataLength(msg), out);
 }
 
 static double now_s(void)
@@ -320,6 +322,8 @@ static int run_batch(worker *w, natsMsgList *list)
 	w->m.redelivered += redelivered;
 	w->m.batches++;
 	w->m.batch_seconds += now_s() - t0;
+	if (w->m.first == 0) w->m.first = t0;
+	w->m.last = now_s();
 	pthread_mutex_unlock(&w->m.mu);
 	return fatal ? -1 : 0;
 }
@@ -469,10 +473,10 @@ static int cmd_worker(const wopts *o)
 	if (!o->quiet)
 		fprintf(stderr,
 		        "interdict worker: %llu records, %llu flagged, %llu malformed, %llu "
-		        "redelivered%s\n",
+		        "redelivered in %.2f s of work%s\n",
 		        (unsigned long long)w.m.records, (unsigned long long)w.m.flagged,
 		        (unsigned long long)w.m.malformed, (unsigned long long)w.m.redelivered,
-		        stopping ? " (stopped by signal)" : "");
+		        w.m.last - w.m.first, stopping ? " (stopped by signal)" : "");
 done:
 	if (mhd) MHD_stop_daemon(mhd);
 	if (w.sub) natsSubscription_Destroy(w.sub);

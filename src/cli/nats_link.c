@@ -3,6 +3,7 @@
  * for the NATS JetStream link (nats_link.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include "nats_link.h"
@@ -75,14 +76,44 @@ void idt_nats_close(idt_nats *n)
 	n->nc = NULL;
 }
 
+/* The stream exists: make sure it also takes `subject` (one stream serves several work
+ * queues or result subjects).  Returns 0, or -1 after reporting. */
+static int add_subject(idt_nats *n, jsStreamInfo *si, const char *subject)
+{
+	jsStreamConfig *cfg = si->Config;
+	for (int i = 0; i < cfg->SubjectsLen; i++)
+		if (strcmp(cfg->Subjects[i], subject) == 0) return 0;
+	const char **subjects = calloc((size_t)cfg->SubjectsLen + 1, sizeof *subjects);
+	if (!subjects) return -1;
+	for (int i = 0; i < cfg->SubjectsLen; i++) subjects[i] = cfg->Subjects[i];
+	subjects[cfg->SubjectsLen] = subject;
+	const char **old = cfg->Subjects;
+	int oldn = cfg->SubjectsLen;
+	cfg->Subjects = subjects;
+	cfg->SubjectsLen = oldn + 1;
+	jsStreamInfo *updated = NULL;
+	jsErrCode jerr = 0;
+	natsStatus s = js_UpdateStream(&updated, n->js, cfg, NULL, &jerr);
+	cfg->Subjects = old;
+	cfg->SubjectsLen = oldn;
+	free(subjects);
+	if (s != NATS_OK) {
+		nats_report(subject, s, jerr);
+		return -1;
+	}
+	jsStreamInfo_Destroy(updated);
+	return 0;
+}
+
 int idt_nats_ensure_stream(idt_nats *n, const char *stream, const char *subject, int work_queue)
 {
 	jsStreamInfo *si = NULL;
 	jsErrCode jerr = 0;
 	natsStatus s = js_GetStreamInfo(&si, n->js, stream, NULL, &jerr);
 	if (s == NATS_OK) {
+		int rc = add_subject(n, si, subject);
 		jsStreamInfo_Destroy(si);
-		return 0;
+		return rc;
 	}
 	jsStreamConfig cfg;
 	jsStreamConfig_Init(&cfg);
@@ -107,10 +138,16 @@ int idt_nats_ensure_stream(idt_nats *n, const char *stream, const char *subject,
 	return 0;
 }
 
-void idt_nats_msg_id(const void *data, size_t len, char out[33])
+void idt_nats_msg_id(const char *subject, const void *data, size_t len, char out[33])
 {
+	/* The subject is part of the id: one stream's duplicate window spans all its subjects,
+	 * and the same record put on two queues is two pieces of work. */
 	unsigned char h[16];
-	crypto_generichash(h, sizeof h, data, len, NULL, 0);
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)subject, strlen(subject) + 1);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, h, sizeof h);
 	sodium_bin2hex(out, 33, h, sizeof h);
 }
 

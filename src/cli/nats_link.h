@@ -38,8 +38,8 @@ void idt_nats_close(idt_nats *n);
  * Returns 0, or -1 after reporting. */
 int idt_nats_ensure_stream(idt_nats *n, const char *stream, const char *subject, int work_queue);
 
-/* A content-derived message id (32 hex digits and a NUL) for data. */
-void idt_nats_msg_id(const void *data, size_t len, char out[33]);
+/* A content-derived message id (32 hex digits and a NUL) for data on subject. */
+void idt_nats_msg_id(const char *subject, const void *data, size_t len, char out[33]);
 
 /* Waits for every asynchronous publish to be acknowledged.  Returns the number that failed
  * (each reported), 0 when all are stored. */
