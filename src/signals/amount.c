@@ -493,10 +493,12 @@ static size_t purity(idt__sx *x, size_t start, const amount *am, size_t pe, bool
 		ok = true;
 	if (!ok) {
 		prev_word(x, start, &a, &b);
-		if (word_in(x, a, b, purity_words))
-			ok = true, start = a; /* "чистота 95%" */
-		else
+		if (word_in(x, a, b, purity_words)) {
+			ok = true;
+			if (a >= x->last_end) start = a; /* "чистота 95%", not "99% pure 84%" */
+		} else {
 			ok = word_in(x, a, b, substance_words);
+		}
 	}
 	if (!ok) return 0;
 	char v[48];
@@ -684,6 +686,7 @@ size_t idt__amount_symbol(idt__sx *x, size_t i)
 	if (x->s[i] == '$') {
 		const char *pc = dollar_prefix(x, i, &a);
 		if (pc) code = pc;
+		if (a < x->last_end) a = i;
 	}
 	size_t q = idt__sx_spaces(x, i + n, 1);
 	if (!idt__digit(idt__at(x, q)) || !parse_amount(x, q, &am)) return 0;

@@ -620,7 +620,7 @@ size_t idt__contact_at(idt__sx *x, size_t i)
 		cue = b - q >= n && memcmp(x->s + b - n, *c, n) == 0;
 		if (cue) q = b - n;
 	}
-	if (!cue) return 0;
+	if (!cue || q < x->last_end) return 0;
 	const service *sv = service_of(IDT__KW_TELEGRAM);
 	if (!(end = handle_end(x, sv, i + 1, true))) return 0;
 	val v = {.n = 0};

@@ -48,6 +48,7 @@ int idt__sx_emit(idt__sx *x, idt_signal_type t, size_t a, size_t b, const char *
 {
 	idt_signal sig;
 	if (x->stopped) return 1;
+	if (b > x->last_end) x->last_end = b;
 	sig.type = t;
 	sig.start = a;
 	sig.end = b;
@@ -443,7 +444,7 @@ static void scan_blocks(idt__sx *x)
 IDT_API idt_status idt_signals_extract(const char *s, size_t len, idt_signal_fn fn, void *ctx)
 {
 	if ((!s && len) || !fn) return IDT_EINVAL;
-	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0};
+	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0, 0};
 	scan_blocks(&x);
 	return x.stopped ? IDT_STOPPED : IDT_OK;
 }
@@ -489,7 +490,7 @@ IDT_API idt_signal_type idt_signal_type_parse(const char *s, size_t len)
 idt_status idt__signals_extract_ref(const char *s, size_t len, idt_signal_fn fn, void *ctx)
 {
 	if ((!s && len) || !fn) return IDT_EINVAL;
-	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0};
+	idt__sx x = {(const unsigned char *)s, len, fn, ctx, 0, 0};
 	scan_bytes(&x);
 	return x.stopped ? IDT_STOPPED : IDT_OK;
 }

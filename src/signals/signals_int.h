@@ -79,6 +79,8 @@ typedef struct idt__sx {
 	idt_signal_fn fn;       /* the caller's callback */
 	void *ctx;              /* its argument */
 	int stopped;            /* set once fn returned non-zero: emit nothing more */
+	size_t last_end;        /* end of the last signal emitted: a span may not start before it
+	                           when a handler extends it backwards over a cue word */
 } idt__sx;
 
 /* Delivers a signal of type t over s[a..b) with value v[0..vn) (truncated to 127 bytes).

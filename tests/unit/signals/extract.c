@@ -101,6 +101,8 @@ static void test_purity(void **state)
 	CHECK("чистота 95%, мефедрон 97%, 纯度 99%", {PUR, "чистота 95%", "95%"},
 	      {PUR, "97%", "97%"}, {PUR, "纯度 99%", "99%"});
 	check_none("скидка 10%, 10% скидка");
+	/* a purity word between two percentages belongs to the first (found by fuzzing) */
+	CHECK("99% purA 84%", {PUR, "99% purA", "99%"}, {PUR, "84%", "84%"});
 	CHECK("pureza 85% y 99.5% pure", {PUR, "pureza 85%", "85%"}, {PUR, "99.5% pure", "99.5%"});
 	/* discounts and other percentages */
 	check_none("20% off today, 10% discount, MDMA 20% off, 50% of people, 30% rabatt");
