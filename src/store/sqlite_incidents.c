@@ -623,17 +623,22 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt_buf where = {0};
 	binds b = {0};
 	char *fq = NULL;
-	idt__buf_puts(&where,
-	              " FROM incidents i JOIN orgs o ON o.id = i.org_id WHERE " SQ_VISIBLE("i"));
+	/* with words, the FTS5 index drives the query in descending rowid order (no
+	 * materialised list of matches); otherwise the incidents table does */
 	if (q->q && *q->q) {
 		fq = fts_query(q->q);
 		if (!fq) return IDT_ENOMEM;
-		if (*fq)
-			add_t(&where, &b,
-			      " AND i.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts"
-			      " MATCH ?)",
-			      fq);
 	}
+	if (fq && *fq)
+		add_t(
+		    &where, &b,
+		    " FROM incidents_fts JOIN incidents i ON i.id = incidents_fts.rowid JOIN orgs o"
+		    " ON o.id = i.org_id WHERE incidents_fts MATCH ? AND " SQ_VISIBLE("i"),
+		    fq);
+	else
+		idt__buf_puts(
+		    &where,
+		    " FROM incidents i JOIN orgs o ON o.id = i.org_id WHERE " SQ_VISIBLE("i"));
 	if (q->type) add_t(&where, &b, " AND i.type = ?", q->type);
 	if (q->status) add_t(&where, &b, " AND i.status = ?", q->status);
 	if (q->substance)
@@ -664,12 +669,13 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt__buf_puts(&sql, "SELECT i.id, i.type, i.status, i.title, i.occurred_on, i.tlp,"
 	                    " i.distribution, i.org_id, o.name AS org_name, i.updated_at");
 	idt__buf_append(&sql, where.data, where.len);
-	idt__buf_puts(&sql, " ORDER BY i.id DESC LIMIT ? OFFSET ?");
+	idt__buf_puts(&sql, fq && *fq ? " ORDER BY incidents_fts.rowid DESC LIMIT ? OFFSET ?"
+	                              : " ORDER BY i.id DESC LIMIT ? OFFSET ?");
 	idt__buf_putc(&sql, 0);
 	idt_buf csql = {0};
 	idt__buf_puts(&csql, "SELECT count(*) FROM (SELECT 1");
 	idt__buf_append(&csql, where.data, where.len);
-	idt__buf_puts(&csql, " LIMIT 10001)");
+	idt__buf_puts(&csql, " LIMIT 1001)");
 	idt__buf_putc(&csql, 0);
 
 	sqlite3 *db = idt__sq_acquire(st);
@@ -707,8 +713,8 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 			idt__sq_end(db, idt__sq_audit(db, a, "search", "incident", 0, NULL, det));
 		json_decref(det);
 		*out = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
-		                 (json_int_t)(total > 10000 ? 10000 : total), "total_capped",
-		                 total > 10000, "page", (json_int_t)q->page, "per_page",
+		                 (json_int_t)(total > 1000 ? 1000 : total), "total_capped",
+		                 total > 1000, "page", (json_int_t)q->page, "per_page",
 		                 (json_int_t)q->per_page);
 		r = *out ? IDT_OK : IDT_ENOMEM;
 	}
