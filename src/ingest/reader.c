@@ -60,6 +60,7 @@ static const idt__fmt_ops *fmt_ops(idt_format f)
 	case IDT_FMT_HTML: return &idt__html_ops;
 	case IDT_FMT_WARC: return &idt__warc_ops;
 	case IDT_FMT_TELEGRAM: return &idt__telegram_ops;
+	case IDT_FMT_WHATSAPP: return &idt__whatsapp_ops;
 	default: return NULL;
 	}
 }
