@@ -268,15 +268,24 @@ static size_t skip_run(const idt__sx *x, size_t i)
 	return i;
 }
 
+/* Whether what follows a token at we may continue an e-mail address (or a v2 onion name):
+ * '@', or one of . _ % + - before another address character. */
+static inline bool email_next(const idt__sx *x, size_t we)
+{
+	int next = idt__at(x, we), next2;
+	if (next == '@') return true;
+	if (next != '.' && next != '_' && next != '%' && next != '+' && next != '-') return false;
+	next2 = idt__at(x, we + 1);
+	return idt__alnum(next2) || next2 == '.' || next2 == '_' || next2 == '-';
+}
+
 /* Could the token [i, we) start a signal?  Conservative: false only where token() would find
  * nothing, so that the block scan can skip most words without calling it. */
 static inline bool worth(const idt__sx *x, size_t i, size_t we)
 {
 	size_t n = we - i;
-	int c = x->s[i], next = idt__at(x, we);
-	if (n >= 16 || idt__digit(c)) return true;
-	if (next == '@' || next == '.' || next == '_' || next == '%' || next == '+' || next == '-')
-		return true;
+	int c = x->s[i];
+	if (n >= 25 || idt__digit(c) || email_next(x, we)) return true;
 	if ((n == 3 || n == 4) && c >= 'A' && c <= 'Z') return true; /* "USD 120" */
 	return kw_maybe(x, i, n);
 }
@@ -292,10 +301,7 @@ static size_t token(idt__sx *x, size_t i, size_t we)
 			r = idt__contact_email(x, i);
 		return r ? r : we;
 	}
-	int next2 = idt__at(x, we + 1);
-	if (next == '@' ||
-	    ((next == '.' || next == '_' || next == '%' || next == '+' || next == '-') &&
-	     (idt__alnum(next2) || next2 == '.' || next2 == '_' || next2 == '-'))) {
+	if (email_next(x, we)) {
 		r = idt__contact_email(x, i);
 		if (r) return r;
 		if (we - i == 16 && next == '.') {
