@@ -93,6 +93,10 @@ IDT_API idt_status idt_kb_load_bundled(idt_kb **out, idt_error *err)
 		return st;
 	}
 	for (const struct idt__embedded *e = idt__kb_files; e->name; e++) {
+		size_t n = strlen(e->name);
+		int is_kb = (n > 3 && strcmp(e->name + n - 3, ".kb") == 0) ||
+		            (n > 8 && strcmp(e->name + n - 8, ".phrases") == 0);
+		if (!is_kb) continue; /* the scoring model is embedded too; it is not a kb file */
 		st = idt_kb_add_text(kb, e->name, e->data, e->len, err);
 		if (st && st != IDT_EPARSE) {
 			idt_kb_free(kb);
