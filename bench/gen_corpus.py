@@ -14,7 +14,8 @@ random.Random is specified to be reproducible for a given seed; the word lists l
 in the knowledge base, so the corpus does not change when the knowledge base does).  No
 network, no input files.
 
-Usage: gen_corpus.py [--mb 200] [--seed 42] [--positives 0.01] [--out FILE]
+Usage: gen_corpus.py [--mb 200] [--seed 42] [--positives 0.01] [--out FILE] [--labels FILE]
+--labels writes the positives' ids with the mention planted in each (for recall checks).
 Owned by the benchmark helper; see bench/README.md.
 """
 import argparse
@@ -226,7 +227,7 @@ def positive(rng):
                                          price=rng.randint(10, 400), city=rng.choice(CITIES),
                                          handle="".join(rng.choice("abcdefghkmnprstuvwxyz123")
                                                         for _ in range(rng.randint(5, 10))))
-    return ctx
+    return ctx, drug
 
 
 def sentence(rng, lang):
@@ -240,7 +241,8 @@ def sentence(rng, lang):
 
 
 def record_text(rng, is_pos):
-    """One record's text: a listing, a chat message or a forum post, 50-2000 UTF-8 bytes."""
+    """One record's text: a listing, a chat message or a forum post, 50-2000 UTF-8 bytes, and
+    the substance mention planted in it (None for a benign record)."""
     r = rng.random()
     lang = "en" if r < 0.72 else "es" if r < 0.84 else "ru" if r < 0.93 else "zh"
     kind = rng.random()
@@ -273,15 +275,20 @@ def record_text(rng, is_pos):
             s += " " + rng.choice(EMOJI)
         parts.append(s)
         size += len(s.encode()) + len(sep)
+    mention = None
     if is_pos:
-        parts.insert(rng.randrange(len(parts) + 1), positive(rng))
+        at = rng.randrange(len(parts) + 1)  # drawn first, as before --labels existed
+        ctx, mention = positive(rng)
+        parts.insert(at, ctx)
     text = sep.join(parts)
     b = text.encode()
     if len(b) > 2000:  # cut at a character boundary
         text = b[:2000].decode("utf-8", "ignore")
     while len(text.encode()) < 50:
         text += " " + fill(rng, rng.choice(EN_CHAT))
-    return text
+    if mention is not None and mention not in text:
+        mention = None  # cut off at the 2000-byte limit: the record is benign after all
+    return text, mention
 
 
 def main():
@@ -290,14 +297,22 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--positives", type=float, default=0.01, help="fraction of positives")
     ap.add_argument("--out", default="-")
+    ap.add_argument("--labels", help="also write the positives' ids and planted mentions "
+                    "(JSON Lines {\"id\", \"mention\"}) to this file")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     limit = int(a.mb * 1e6)
     out = sys.stdout.buffer if a.out == "-" else open(a.out, "wb")
-    written, n, chunk = 0, 0, []
+    labels = open(a.labels, "w", encoding="utf-8") if a.labels else None
+    written, n, npos, chunk = 0, 0, 0, []
     while written < limit:
         n += 1
-        text = record_text(rng, rng.random() < a.positives)
+        text, mention = record_text(rng, rng.random() < a.positives)
+        if mention is not None:
+            npos += 1
+            if labels:
+                labels.write('{"id":"r%07d","mention":%s}\n' % (n, json.dumps(mention,
+                                                                              ensure_ascii=False)))
         line = ('{"id":"r%07d","text":%s}\n' % (n, json.dumps(text, ensure_ascii=False))).encode()
         chunk.append(line)
         written += len(line)
@@ -308,7 +323,9 @@ def main():
     out.flush()
     if out is not sys.stdout.buffer:
         out.close()
-    print("gen_corpus: %d records, %d bytes" % (n, written), file=sys.stderr)
+    if labels:
+        labels.close()
+    print("gen_corpus: %d records (%d positives), %d bytes" % (n, npos, written), file=sys.stderr)
 
 
 if __name__ == "__main__":
