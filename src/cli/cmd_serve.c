@@ -35,23 +35,31 @@ static const char help[] =
     "      --threads N        HTTP worker threads (default 4)\n"
     "      --secure-cookies   mark the session cookie Secure (when served behind TLS)\n"
     "      --base-url URL     external URL used in feeds (default http://HOST:PORT)\n"
+    "      --webhook-allow PREFIXES\n"
+    "                         comma-separated URL prefixes alert webhooks may be sent to\n"
+    "                         (default: none; subscriptions with other webhooks are refused)\n"
     "  -h, --help             this help\n"
     "\n"
     "Stop with Ctrl-C (SIGINT) or SIGTERM: requests in flight are finished first.\n";
 
 typedef struct serve_opts {
-	const char *db, *listen, *data_dir, *web_root, *base_url;
+	const char *db, *listen, *data_dir, *web_root, *base_url, *webhook_allow;
 	int demo, threads, secure;
 } serve_opts;
 
 static int parse(int argc, char **argv, serve_opts *o)
 {
-	static const struct option lo[] = {
-	    {"db", required_argument, 0, 1},       {"listen", required_argument, 0, 2},
-	    {"data-dir", required_argument, 0, 3}, {"web-root", required_argument, 0, 4},
-	    {"demo", no_argument, 0, 5},           {"threads", required_argument, 0, 6},
-	    {"secure-cookies", no_argument, 0, 7}, {"base-url", required_argument, 0, 8},
-	    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+	static const struct option lo[] = {{"db", required_argument, 0, 1},
+	                                   {"listen", required_argument, 0, 2},
+	                                   {"data-dir", required_argument, 0, 3},
+	                                   {"web-root", required_argument, 0, 4},
+	                                   {"demo", no_argument, 0, 5},
+	                                   {"threads", required_argument, 0, 6},
+	                                   {"secure-cookies", no_argument, 0, 7},
+	                                   {"base-url", required_argument, 0, 8},
+	                                   {"webhook-allow", required_argument, 0, 9},
+	                                   {"help", no_argument, 0, 'h'},
+	                                   {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -70,6 +78,7 @@ static int parse(int argc, char **argv, serve_opts *o)
 			break;
 		case 7: o->secure = 1; break;
 		case 8: o->base_url = optarg; break;
+		case 9: o->webhook_allow = optarg; break;
 		case 'h': fputs(help, stdout); return 1;
 		default: fputs(help, stderr); return -1;
 		}
@@ -196,7 +205,8 @@ int idt_cmd_serve(int argc, char **argv)
 	                      .web_root = o.web_root,
 	                      .threads = (unsigned)o.threads,
 	                      .secure_cookies = o.secure,
-	                      .base_url = o.base_url};
+	                      .base_url = o.base_url,
+	                      .webhook_allow = o.webhook_allow};
 	idt_server *srv = NULL;
 	if (idt__server_start(&so, st, kb, &srv, &msg) != IDT_OK) {
 		idt_cli_error("%s: %s", o.listen, msg ? msg : "cannot start the server");

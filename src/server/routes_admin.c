@@ -496,6 +496,20 @@ static int sub_value(idt_req *r, const char *kind, const char *v, char *out, siz
 	return 0;
 }
 
+/* Webhooks go only where the operator allows (--webhook-allow: comma-separated URL prefixes),
+ * so that no user can make the server POST to internal services (SSRF). */
+static int webhook_allowed(const char *allow, const char *url)
+{
+	if (!allow) return 0;
+	const char *p = allow;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		if (n && strncmp(url, p, n) == 0) return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
 int idt__h_sub_create(idt_req *r, char **p)
 {
 	(void)p;
@@ -522,6 +536,12 @@ int idt__h_sub_create(idt_req *r, char **p)
 		if (!ok) {
 			idt__reply_err(r, 400, "invalid_field",
 			               "'webhook' must be an http:// or https:// URL");
+			goto out;
+		}
+		if (!webhook_allowed(r->srv->opts.webhook_allow, hook)) {
+			idt__reply_err(r, 400, "webhook_not_allowed",
+			               "the server does not deliver webhooks to this URL "
+			               "(see interdict serve --webhook-allow)");
 			goto out;
 		}
 	} else {

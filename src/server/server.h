@@ -32,12 +32,13 @@
 #define IDT_LOGIN_MAX_ADDR 20          /* failures per client address per window */
 
 typedef struct idt_server_opts {
-	const char *listen;   /* "127.0.0.1:8080", "[::1]:0" */
-	const char *data_dir; /* attachments live under DATA_DIR/attachments */
-	const char *web_root; /* static files; NULL: none */
-	unsigned threads;     /* 0: 4 */
-	bool secure_cookies;  /* add "Secure" to the session cookie (behind TLS) */
-	const char *base_url; /* external URL for feeds; NULL: http://LISTEN */
+	const char *listen;        /* "127.0.0.1:8080", "[::1]:0" */
+	const char *data_dir;      /* attachments live under DATA_DIR/attachments */
+	const char *web_root;      /* static files; NULL: none */
+	unsigned threads;          /* 0: 4 */
+	bool secure_cookies;       /* add "Secure" to the session cookie (behind TLS) */
+	const char *base_url;      /* external URL for feeds; NULL: http://LISTEN */
+	const char *webhook_allow; /* comma-separated URL prefixes webhooks may go to; NULL: none */
 } idt_server_opts;
 
 typedef struct idt_server idt_server;

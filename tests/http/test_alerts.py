@@ -33,7 +33,7 @@ hook = http.server.HTTPServer(("127.0.0.1", 0), Hook)
 threading.Thread(target=hook.serve_forever, daemon=True).start()
 hook_url = f"http://127.0.0.1:{hook.server_address[1]}/hook"
 
-srv = Server()
+srv = Server(extra=["--webhook-allow", "http://127.0.0.1:" + str(hook.server_address[1]) + "/"])
 try:
     setup_world(srv)
     srv.start()
@@ -51,7 +51,9 @@ try:
     for bad in ({"kind": "substance", "value": "unobtainium"}, {"kind": "class", "value": "x"},
                 {"kind": "country", "value": "XX"}, {"kind": "observable", "value": "phone:12"},
                 {"kind": "colour", "value": "red"},
-                {"kind": "class", "value": "opioid", "webhook": "file:///etc/passwd"}):
+                {"kind": "class", "value": "opioid", "webhook": "file:///etc/passwd"},
+                {"kind": "class", "value": "opioid", "webhook": "http://10.0.0.1/internal"},
+                {"kind": "class", "value": "opioid", "webhook": "http://127.0.0.1:1/x"}):
         eq(b.post("/api/v1/subscriptions", bad)[0], 400, f"bad subscription {bad}")
     st, lst = b.get("/api/v1/subscriptions")
     eq(len(lst["items"]), 4, "subscriptions listed")
