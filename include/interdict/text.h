@@ -58,6 +58,10 @@
  *   without case are never glued.  Idempotence (normalising folded text changes nothing)
  *   holds except where that separator rule kept letters apart ("a.b c.d" → "a b c d").
  *
+ *   Limits.  A token longer than 64 KiB (folded) is not leet-folded (its symbols stay as they
+ *   are), and a glue run ends after 64 KiB: this bounds the work buffers.  Nothing that long
+ *   is a word.
+ *
  *   Repetition.  Identical ASCII letters in a row, also across dropped characters and after
  *   folding ("b00k" → "bok"), collapse to one; idt_norm_run() counts them.
  *

@@ -37,6 +37,10 @@
 #define CHUNK         65536u
 #define DEFAULT_CAP   ((size_t)64 << 20)
 #define NONASCII_ROOM 80u /* >= the largest fold (63 bytes) plus spaces around it */
+/* Tokens and glue runs longer than this many folded bytes are not taken back out (leet folding,
+ * gluing): that bounds the scratch unit buffers (24 bytes a unit) to ~1.5 MB each.  Nothing
+ * that long is a word. */
+#define SLOW_MAX 65536u
 
 /* ---------------------------------------------------------------------------------------
  * Types
@@ -397,8 +401,10 @@ static idt_status glue_token(nstate *st, size_t start, unsigned units, uint8_t k
 	idt_norm *n = st->n;
 	bool letter = units == 1 && (kind1 == U_LETTER || (kind1 == U_OLETTER && glue1));
 	bool weak = units == 1 && kind1 == U_DIGIT && leet_letter(n->out[start]) != 0;
-	if ((letter || weak) && st->g_active && !glue_gap_matches(st, start)) {
-		/* a different separator: the run so far ends before this token */
+	if ((letter || weak) && st->g_active &&
+	    (n->len - st->g_start > SLOW_MAX || !glue_gap_matches(st, start))) {
+		/* a different separator (or a run too long): the run so far ends before this
+		 * token */
 		size_t tl = n->len - start;
 		idt_status s = glue_flush(st);
 		if (s != IDT_OK) return s;
@@ -538,7 +544,9 @@ static idt_status tok_end(nstate *st)
 	st->sp_set = false;
 	n->len -= st->pend_sym; /* symbols at a token's end are separators */
 	st->pend_sym = 0;
-	if (st->tok_sym || (st->tok_leetd && st->tok_letters >= 2)) return tok_end_slow(st);
+	if ((st->tok_sym || (st->tok_leetd && st->tok_letters >= 2)) &&
+	    n->len - st->tok_start <= SLOW_MAX)
+		return tok_end_slow(st);
 	return glue_token(st, st->tok_start, st->tok_units, st->tok_kind1, st->tok_glue1);
 }
 

@@ -485,6 +485,32 @@ static void test_long_inputs(void **state)
 	free(buf);
 }
 
+/* Tokens and glue runs longer than the 64 KiB slow-path limit are handled without their
+ * scratch buffers growing with them. */
+static void test_huge_tokens(void **state)
+{
+	(void)state;
+	size_t len = 300000;
+	char *buf = malloc(len);
+	assert_non_null(buf);
+	for (size_t j = 0; j < len; j += 2) memcpy(buf + j, j % 4 ? "a@" : "b1", 2);
+	assert_int_equal(idt_normalize(F, buf, len, N), IDT_OK);
+	size_t n;
+	const char *t = idt_norm_text(N, &n);
+	assert_int_equal(n, len - 1); /* one token, too long to fold: kept as written, but the
+	                                 trailing "@" */
+	assert_memory_equal(t, "b1a@", 4);
+	for (size_t j = 0; j < len; j += 2) memcpy(buf + j, j % 4 ? "x " : "y ", 2);
+	assert_int_equal(idt_normalize(F, buf, len, N), IDT_OK);
+	t = idt_norm_text(N, &n);
+	assert_true(n < len / 2 + 10); /* glued, in runs of up to 64 KiB */
+	assert_memory_equal(t, "yxyx", 4);
+	size_t spaces = 0;
+	for (size_t j = 0; j < n; j++) spaces += t[j] == ' ';
+	assert_true(spaces >= 2 && spaces <= 10);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +531,7 @@ int main(void)
 	    cmocka_unit_test(test_offset_map_invariants),
 	    cmocka_unit_test(test_fast_loops_match_general_path),
 	    cmocka_unit_test(test_long_inputs),
+	    cmocka_unit_test(test_huge_tokens),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
