@@ -135,6 +135,7 @@ extern const idt__fmt_ops idt__html_ops;
 extern const idt__fmt_ops idt__warc_ops; /* WARC and ARC, plain or gzip */
 extern const idt__fmt_ops idt__telegram_ops;
 extern const idt__fmt_ops idt__whatsapp_ops;
+extern const idt__fmt_ops idt__mail_ops; /* mbox and .eml */
 
 /* ----- HTML text extraction (read_html.c), shared by the WARC and mail readers ----- */
 

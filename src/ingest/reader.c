@@ -61,6 +61,7 @@ static const idt__fmt_ops *fmt_ops(idt_format f)
 	case IDT_FMT_WARC: return &idt__warc_ops;
 	case IDT_FMT_TELEGRAM: return &idt__telegram_ops;
 	case IDT_FMT_WHATSAPP: return &idt__whatsapp_ops;
+	case IDT_FMT_MBOX: return &idt__mail_ops;
 	default: return NULL;
 	}
 }
