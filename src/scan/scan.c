@@ -20,6 +20,14 @@
 /* ----- raw matches -----------------------------------------------------------------------------
  */
 
+/* In the camel-case pass, how many inserted spaces precede padded position v. */
+static size_t inserted_before(const idt_scratch *s, size_t v)
+{
+	size_t k = 0;
+	while (k < s->nins && s->ins[k] + 1 + k < v) k++;
+	return k;
+}
+
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
                     void *ctx)
 {
@@ -44,64 +52,13 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	scan_hit *h = &s->hits[s->nhits++];
 	h->pat = id;
 	h->field = s->cur_field;
-	h->end = (size_t)to;
-	h->start = (size_t)to - pt->len;
+	/* Padded coordinates to folded ones: drop the literal's spaces, the leading pad and any
+	 * spaces inserted before (camel-case pass). */
+	size_t end = (size_t)to - pt->trail, start = end - pt->len;
+	h->start = start - 1 - inserted_before(s, start);
+	h->end = h->start + pt->len;
 	h->dropped = 0;
 	return 0;
-}
-
-/* Script of the character that ends just before folded offset pos (pos > 0). */
-static int script_before(const char *t, size_t pos)
-{
-	size_t i = pos - 1;
-	while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80) i--;
-	uint32_t cp;
-	if (!idt__utf8_decode((const unsigned char *)t + i, pos - i, &cp)) return SCRIPT_SYMBOL;
-	return idt__script_of(cp);
-}
-
-static int script_at(const char *t, size_t len, size_t pos)
-{
-	uint32_t cp;
-	if (!idt__utf8_decode((const unsigned char *)t + pos, len - pos, &cp)) return SCRIPT_SYMBOL;
-	return idt__script_of(cp);
-}
-
-static int boundary_ok(const scan_pattern *pt, const char *t, size_t len, size_t start, size_t end)
-{
-	if (start > 0 && pt->first_script == SCRIPT_WORD && script_before(t, start) == SCRIPT_WORD)
-		return 0;
-	if (end < len && pt->last_script == SCRIPT_WORD && script_at(t, len, end) == SCRIPT_WORD)
-		return 0;
-	return 1;
-}
-
-static int is_lower(char c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
-static int is_upper(char c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
-/*
- * Sellers glue words in camel case ("ChemKush", "MasterKush", "BuyXanaxNow"): a change from a
- * lower-case to an upper-case ASCII letter in the ORIGINAL text also counts as a token
- * boundary, on either side of the match (each side that fails the ordinary test must pass
- * this one).  "XaNaX" is unaffected: the whole word is the match.
- */
-static int camel_boundary_ok(const scan_pattern *pt, const char *t, size_t len, size_t start,
-                             size_t end, const char *orig, size_t olen, size_t os, size_t oe)
-{
-	int left_ok = start == 0 || pt->first_script != SCRIPT_WORD ||
-	              script_before(t, start) != SCRIPT_WORD ||
-	              (os > 0 && is_upper(orig[os]) && is_lower(orig[os - 1]));
-	int right_ok = end >= len || pt->last_script != SCRIPT_WORD ||
-	               script_at(t, len, end) != SCRIPT_WORD ||
-	               (oe < olen && oe > 0 && is_upper(orig[oe]) && is_lower(orig[oe - 1]));
-	return left_ok && right_ok;
 }
 
 /* The text must repeat each letter at least as often as the term does ("weed" needs "ee"). */
@@ -309,6 +266,89 @@ static void drop_known_cas(idt_result *r, size_t from)
 	r->nev = w;
 }
 
+/* Makes room for n bytes in the scratch's padded buffer. */
+static int pad_reserve(idt_scratch *s, size_t n)
+{
+	if (n <= s->padcap) return 0;
+	size_t cap = s->padcap ? s->padcap : 4096;
+	while (cap < n) cap *= 2;
+	char *p = realloc(s->pad, cap);
+	if (!p) return -1;
+	s->pad = p;
+	s->padcap = cap;
+	return 0;
+}
+
+/* Scans ' ' + folded + ' ' (spaces inserted at s->ins when s->nins > 0): the compiled literals
+ * carry their token-boundary spaces, so only whole tokens match. */
+static idt_status scan_padded(const idt_scanner *sc, idt_scratch *s, const char *ft, size_t flen)
+{
+	if (pad_reserve(s, flen + s->nins + 2)) return IDT_ENOMEM;
+	char *w = s->pad;
+	size_t from = 0;
+	*w++ = ' ';
+	for (size_t k = 0; k < s->nins; k++) {
+		memcpy(w, ft + from, s->ins[k] - from);
+		w += s->ins[k] - from;
+		*w++ = ' ';
+		from = s->ins[k];
+	}
+	memcpy(w, ft + from, flen - from);
+	w += flen - from;
+	*w++ = ' ';
+	hs_error_t e = hs_scan(sc->db, s->pad, (unsigned)(w - s->pad), 0, s->hs, on_match, s);
+	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? IDT_OK : IDT_ENOMEM;
+}
+
+/* The first folded position whose original start is >= o (the map is monotonic). */
+static size_t folded_at(const idt_norm *n, size_t flen, size_t o)
+{
+	size_t lo = 0, hi = flen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, os, oe;
+		idt_norm_span(n, mid, mid + 1, &os, &oe);
+		if (os < o)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Sellers glue words in camel case ("ChemKush", "BuyFentanylNow"): where the ORIGINAL has an
+ * ASCII lower-case letter followed by an upper-case one inside a token, a second pass scans
+ * the text with a space inserted there.  Collects those folded positions in s->ins; returns
+ * how many ("XaNaX" has some too, but its whole-word match came in the first pass).
+ */
+static size_t camel_points(idt_scratch *s, const char *orig, size_t olen, const char *ft,
+                           size_t flen)
+{
+	s->nins = 0;
+	for (size_t o = 1; o < olen; o++) {
+		if (!(orig[o] >= 'A' && orig[o] <= 'Z' && orig[o - 1] >= 'a' && orig[o - 1] <= 'z'))
+			continue;
+		size_t p = folded_at(s->norm, flen, o), os, oe;
+		if (p == 0 || p >= flen || ft[p - 1] == ' ' || ft[p] == ' ') continue;
+		idt_norm_span(s->norm, p, p + 1, &os, &oe);
+		if (os != o || (s->nins && s->ins[s->nins - 1] >= p)) continue;
+		if (s->nins == s->capins) {
+			size_t cap = s->capins ? s->capins * 2 : 16;
+			size_t *q = realloc(s->ins, cap * sizeof *q);
+			if (!q) break; /* fewer camel-case splits; nothing else is lost */
+			s->ins = q;
+			s->capins = cap;
+		}
+		s->ins[s->nins++] = p;
+	}
+	return s->nins;
+}
+
+static int same_hit(const scan_hit *a, const scan_hit *b)
+{
+	return a->pat == b->pat && a->start == b->start && a->end == b->end && a->field == b->field;
+}
+
 static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_field *f,
                              uint32_t field, idt_result *r)
 {
@@ -320,26 +360,27 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 	const char *ft = idt_norm_text(s->norm, &flen);
 	size_t from = s->nhits;
 	s->cur_field = field;
+	s->nins = 0;
 	if (sc->db && flen) {
-		hs_error_t e = hs_scan(sc->db, ft, (unsigned)flen, 0, s->hs, on_match, s);
-		if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED) return IDT_ENOMEM;
+		st = scan_padded(sc, s, ft, flen);
+		if (!st && camel_points(s, f->text, f->len, ft, flen))
+			st = scan_padded(sc, s, ft, flen);
+		s->nins = 0;
+		if (st) return st;
 	}
 	/* Check each raw match, then resolve nesting and map to the original. */
+	qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
 	size_t w = from;
 	for (size_t i = from; i < s->nhits; i++) {
 		scan_hit h = s->hits[i];
+		if (w > from && same_hit(&s->hits[w - 1], &h)) continue; /* found by both passes */
 		const scan_pattern *pt = &sc->pats[h.pat];
 		if (!runs_ok(pt, s->norm, h.start)) continue;
 		idt_norm_span(s->norm, h.start, h.end, &h.ostart, &h.oend);
-		if (!boundary_ok(pt, ft, flen, h.start, h.end) &&
-		    !camel_boundary_ok(pt, ft, flen, h.start, h.end, f->text, f->len, h.ostart,
-		                       h.oend))
-			continue;
 		if (sc->has_cas_terms && !cas_form_ok(sc, pt, f->text, h.ostart, h.oend)) continue;
 		s->hits[w++] = h;
 	}
 	s->nhits = w;
-	qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
 	resolve_same_span(sc, s->hits + from, s->nhits - from);
 	resolve_nested(sc, s->hits + from, s->nhits - from);
 	size_t ev_from = r->nev;

@@ -172,7 +172,7 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i && same_form(&items[i], &items[i - 1])) continue;
 		npat++;
-		bytes += items[i].len * 2 + 1;
+		bytes += items[i].len * 2 + 3;
 	}
 	sc->pats = calloc(npat ? npat : 1, sizeof *sc->pats);
 	sc->refs = calloc(n ? n : 1, sizeof *sc->refs);
@@ -184,13 +184,21 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 		int same = i && same_form(&items[i], &items[i - 1]);
 		if (!same) {
 			scan_pattern *pt = &sc->pats[p++];
+			int fs = first_script(items[i].folded, items[i].len);
+			int ls = last_script(items[i].folded, items[i].len);
+			/* A side that is a letter or digit of a script written with spaces must
+			 * meet a token boundary: the literal carries the space itself. */
+			pt->lead = fs == SCRIPT_WORD;
+			pt->trail = ls == SCRIPT_WORD;
+			if (pt->lead) *w++ = ' ';
 			memcpy(w, items[i].folded, items[i].len);
-			w[items[i].len] = 0;
 			pt->folded = w;
 			pt->len = (uint32_t)items[i].len;
-			w += items[i].len + 1;
-			pt->first_script = (uint8_t)first_script(pt->folded, pt->len);
-			pt->last_script = (uint8_t)last_script(pt->folded, pt->len);
+			w += items[i].len;
+			if (pt->trail) *w++ = ' ';
+			*w++ = 0;
+			pt->first_script = (uint8_t)fs;
+			pt->last_script = (uint8_t)ls;
 			pt->ref0 = (uint32_t)i;
 			pt->run_sum = (uint32_t)items[i].len;
 			if (items[i].runs) {
@@ -216,8 +224,10 @@ static idt_status build_patterns(idt_scanner *sc, item *items, size_t n)
 static uint64_t patterns_hash(const idt_scanner *sc)
 {
 	uint64_t h = idt__hash64(0x1d7, hs_version(), strlen(hs_version()));
-	for (size_t i = 0; i < sc->npats; i++)
-		h = idt__hash64(h, sc->pats[i].folded, sc->pats[i].len + 1);
+	for (size_t i = 0; i < sc->npats; i++) {
+		const scan_pattern *pt = &sc->pats[i];
+		h = idt__hash64(h, pt->folded - pt->lead, pt->len + pt->lead + pt->trail + 1u);
+	}
 	return h;
 }
 
@@ -287,9 +297,10 @@ static idt_status compile(idt_scanner *sc, idt_error *err)
 	idt_status st = IDT_OK;
 	if (!exprs || !ids || !flags || !lens) st = IDT_ENOMEM;
 	for (size_t i = 0; !st && i < sc->npats; i++) {
-		exprs[i] = sc->pats[i].folded;
+		const scan_pattern *pt = &sc->pats[i];
+		exprs[i] = pt->folded - pt->lead;
 		ids[i] = (unsigned)i;
-		lens[i] = sc->pats[i].len;
+		lens[i] = pt->len + pt->lead + pt->trail;
 	}
 	hs_compile_error_t *cerr = NULL;
 	if (!st && hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)sc->npats, HS_MODE_BLOCK,
@@ -384,5 +395,7 @@ IDT_API void idt_scratch_free(idt_scratch *s)
 	idt_norm_free(s->norm);
 	free(s->hits);
 	free(s->pat_count);
+	free(s->pad);
+	free(s->ins);
 	free(s);
 }

@@ -26,8 +26,10 @@ enum {
 };
 
 typedef struct scan_pattern {
-	const char *folded;                /* normal form (owned by the scanner's string block) */
-	uint32_t len;                      /* its length in bytes */
+	const char *folded;  /* normal form (owned by the scanner's string block) */
+	uint32_t len;        /* its length in bytes */
+	uint8_t lead, trail; /* 1: the compiled literal has a space before / after the normal form
+	                        (the token boundary; scanned text is padded with spaces) */
 	uint8_t first_script, last_script; /* SCRIPT_* of its first and last character */
 	uint8_t need_runs;                 /* 1 if some letter of the term is repeated (see runs) */
 	const uint8_t *runs; /* per folded byte: the term's own run length (if need_runs) */
@@ -85,6 +87,10 @@ struct idt_scratch {
 	int overflow;       /* too many raw matches in this record */
 	uint8_t *pat_count; /* per pattern: evidence kept in the current field (kept zero
 	                       between fields) */
+	char *pad;          /* the folded text between spaces, as scanned */
+	size_t padcap;
+	size_t *ins; /* camel-case pass: folded positions where a space is inserted */
+	size_t nins, capins;
 };
 
 struct idt_result {

@@ -105,8 +105,9 @@ idt_status idt__scan_model_load(scan_model *m, const char *text, size_t len, idt
 		while (vn && (*v == ' ' || *v == '\t')) v++, vn--;
 		double w;
 		if (!parse_weight(v, vn, &w))
-			return idt__err(err, IDT_EPARSE, "value must be a number (weights from 0 to 1)",
-			                NULL, line, 0);
+			return idt__err(err, IDT_EPARSE,
+			                "value must be a number (weights from 0 to 1)", NULL, line,
+			                0);
 		if (!set_key(m, s, kn, w))
 			return idt__err(err, IDT_EPARSE, "unknown key", NULL, line, 0);
 	}
@@ -237,7 +238,8 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 			if (j == i || o->kind != IDT_EV_SUBSTANCE || o->substance != e->substance)
 				continue;
 			const idt_term *ot = idt_kb_term(kb, o->term);
-			if (ot->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, j)) continue;
+			if (ot->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, j))
+				continue;
 			double ow = term_weight(m, ot);
 			if (ow > w || (ow == w && j < i)) best = 0;
 		}
@@ -300,7 +302,8 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 	r->categories = cats;
 	r->score = floor(score * 1000.0 + 0.5) / 1000.0;
 	r->flagged = r->nsubs > 0 && r->score >= m->threshold;
-	if (!st)
+	/* A record with no evidence needs no explanation (and most records have none). */
+	if (!st && r->nev)
 		st = add_reason(r, "score %.3f %s threshold %.2f", r->score,
 		                r->flagged ? ">=" : "<", m->threshold);
 	return st;
