@@ -118,28 +118,50 @@ static const char *const mail_headers[] = {
     "To:",       "MIME-Version:", "Delivered-To:", "X-",    "Reply-To:", "Content-Type:",
 };
 
-/* 1 if the first line looks like the header row of a table separated by `sep`. */
-static int looks_like_header(const char *s, size_t n, char sep)
+/* Separators in the line at s (up to its newline), outside double quotes. */
+static size_t count_seps(const char *s, size_t n, char sep, size_t *len)
 {
 	const char *nl = memchr(s, '\n', n);
-	size_t len = nl ? (size_t)(nl - s) : n;
-	size_t cells = 1, cell = 0;
+	*len = nl ? (size_t)(nl - s) : n;
+	size_t k = 0;
+	int q = 0;
+	for (size_t i = 0; i < *len; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (s[i] == sep && !q)
+			k++;
+	}
+	return k;
+}
+
+/*
+ * 1 if the input starts like a table separated by `sep`: a first line of short names (letters,
+ * digits, spaces, _ - . and quotes) with at least one separator, and a second line (when there
+ * is one) with as many separators.
+ */
+static int looks_like_header(const char *s, size_t n, char sep)
+{
+	size_t len;
+	size_t seps = count_seps(s, n, sep, &len);
+	if (!seps) return 0;
+	size_t cell = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == (unsigned char)sep) {
 			if (cell > 64) return 0;
-			cells++;
 			cell = 0;
 		} else if (c == '\r' && i + 1 == len) {
-		} else if (isalnum(c) || c == '_' || c == '-' || c == ' ' || c == '"' || c == '.') {
-			cell++;
-		} else if (c >= 0x80) {
+		} else if (isalnum(c) || c == '_' || c == '-' || c == ' ' || c == '"' || c == '.' ||
+		           c >= 0x80) {
 			cell++;
 		} else {
 			return 0;
 		}
 	}
-	return cells >= 2 && cell <= 64;
+	if (cell > 64) return 0;
+	if (len + 1 >= n) return !memchr(s, ' ', len); /* one line: names without spaces */
+	size_t len2;
+	return count_seps(s + len + 1, n - len - 1, sep, &len2) == seps;
 }
 
 static idt_format detect_content(const char *s, size_t n)
