@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include "cli.h"
@@ -164,6 +165,7 @@ typedef struct worker {
 	size_t *hit_end;
 	size_t nhits, caphits;
 	metrics m;
+	int crash_before_ack; /* IDT_FAULT_CRASH_BEFORE_ACK set: the fault test's crash point */
 } worker;
 
 /* Renders the verdict of one record message into w->out; appends it to w->hits when flagged
@@ -303,6 +305,8 @@ static int run_batch(worker *w, natsMsgList *list)
 	if (!failed && w->submitter && w->nhits &&
 	    idt_submit_hits(w->submitter, w->hits.p, w->hit_end, w->nhits))
 		failed = 1;
+	/* Fault injection for the tests: die the worst way, verdicts stored, records not acked. */
+	if (w->crash_before_ack) _exit(137);
 	for (int i = 0; i < list->Count; i++) {
 		/* Acknowledge only what was safely handed on; otherwise ask for redelivery. */
 		if (failed)
@@ -441,6 +445,7 @@ static int cmd_worker(const wopts *o)
 {
 	worker w = {0};
 	w.o = o;
+	w.crash_before_ack = getenv("IDT_FAULT_CRASH_BEFORE_ACK") != NULL;
 	pthread_mutex_init(&w.m.mu, NULL);
 	idt_kb *kb = idt_cli_load_kb(o->extra, o->nextra, o->kb_dir);
 	if (!kb) return IDT_EXIT_FAILURE;

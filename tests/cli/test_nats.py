@@ -72,28 +72,7 @@ class Nats(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         return [json.loads(l) for l in p.stdout.splitlines()]
 
-    def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(self):
-        n = 6000
-        self.publish(n)
-        mport = free_port()
-        victim = self.worker("--metrics", f"127.0.0.1:{mport}", "--batch", "200")
-        workers = [victim] + [self.worker() for _ in range(2)]
-        self.assertTrue(wait_port(mport, 30))
-        # Kill it once it is working: it holds a fetched, unacknowledged batch almost always.
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            body = urllib.request.urlopen(f"http://127.0.0.1:{mport}/metrics", timeout=5).read().decode()
-            if "interdict_worker_batch_seconds_count 0" not in body:
-                break
-            time.sleep(0.005)
-        victim.kill()
-        victim.wait()
-        redelivered = 0
-        for w in workers[1:]:
-            self.assertEqual(w.wait(timeout=120), 0)
-            err = w.stderr.read()
-            redelivered += int(err.split(" redelivered")[0].rsplit(" ", 1)[-1])
-        self.assertGreater(redelivered, 0, "the killed worker's batch came back to the others")
+    def check_exactly_once(self, n):
         verdicts = self.collect()
         ids = [v["id"] for v in verdicts]
         self.assertEqual(len(set(ids)), n, "every record has a verdict")
@@ -101,6 +80,44 @@ class Nats(unittest.TestCase):
         flagged = {v["id"]: v["flagged"] for v in verdicts}
         self.assertTrue(flagged["r1"])   # s2 in the samples: fentanyl
         self.assertFalse(flagged["r2"])  # s3: bread
+
+    def finish(self, workers):
+        redelivered = 0
+        for w in workers:
+            self.assertEqual(w.wait(timeout=120), 0)
+            err = w.stderr.read()
+            redelivered += int(err.split(" redelivered")[0].rsplit(" ", 1)[-1])
+        return redelivered
+
+    def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(self):
+        n = 6000
+        self.publish(n)
+        mport = free_port()
+        victim = self.worker("--metrics", f"127.0.0.1:{mport}", "--batch", "200")
+        workers = [self.worker() for _ in range(2)]
+        self.assertTrue(wait_port(mport, 30))
+        deadline = time.time() + 30
+        while time.time() < deadline:  # kill it once it is working
+            body = urllib.request.urlopen(f"http://127.0.0.1:{mport}/metrics", timeout=5).read().decode()
+            if "interdict_worker_batch_seconds_count 0" not in body:
+                break
+            time.sleep(0.005)
+        victim.kill()
+        victim.wait()
+        self.finish(workers)
+        self.check_exactly_once(n)
+
+    def test_crash_after_verdicts_before_ack_is_redelivered_once(self):
+        # The worst moment, made deterministic: verdicts stored, records not acknowledged.
+        n = 1000
+        self.publish(n)
+        victim = subprocess.Popen([BIN, "worker", "--nats", self.addr + "/interdict.records", "--batch", "100",
+                                   "--ack-wait", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  env=dict(self.env, IDT_FAULT_CRASH_BEFORE_ACK="1"))
+        self.assertEqual(victim.wait(timeout=60), 137)
+        redelivered = self.finish([self.worker() for _ in range(2)])
+        self.assertGreaterEqual(redelivered, 100, "the crashed worker's batch came back")
+        self.check_exactly_once(n)
 
     def test_sigterm_stops_cleanly_and_metrics(self):
         self.publish(200)
