@@ -11,7 +11,8 @@ synchronous=OFF during the load only, then indexes are analysed.  Layout (determ
   observables    N * K links (default K = 5) over about N * K / 2.5 distinct values: phones
                  +4477NNNNNNNN, e-mails userN@mailM.example, handles telegram:@userN
   routes         one per incident (substance, origin, destination, day)
-  full text      title + narrative of every incident
+  full text      title + narrative of every incident, and the filter tokens of
+                 src/store/sqlite_incidents.c (type, substance, class, countries)
 """
 import sqlite3
 import sys
@@ -92,9 +93,15 @@ def main():
         SELECT 1 + x / {K}, 1 + ((x * 2654435761) % 4294967296) % {DISTINCT}, x % {K}, NULL
         FROM n""")
     print(f"observable links {time.time() - t0:.1f}s", flush=True)
+    # extra: as the server writes it, with the filter tokens x<kind><hex> (hex() is upper
+    # case; the tokenizer folds case)
     db.execute("""INSERT INTO incidents_fts(rowid, title, narrative, extra)
-        SELECT i.id, i.title, i.narrative, s.substance FROM incidents i
-        JOIN incident_substances s ON s.incident_id = i.id""")
+        SELECT i.id, i.title, i.narrative, s.substance || ' xt' || hex(i.type) || ' xs'
+          || hex(s.substance) || ' xk' || hex(s.class) || ' xc' || hex(co.country) || ' xc'
+          || hex(cd.country)
+        FROM incidents i JOIN incident_substances s ON s.incident_id = i.id
+        JOIN incident_countries co ON co.incident_id = i.id AND co.role = 'origin'
+        JOIN incident_countries cd ON cd.incident_id = i.id AND cd.role = 'destination'""")
     print(f"full text {time.time() - t0:.1f}s", flush=True)
     db.execute("COMMIT")
     db.execute("ANALYZE")

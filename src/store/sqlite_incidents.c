@@ -135,11 +135,36 @@ static idt_status write_routes(sqlite3 *db, int64_t id, json_t *doc)
 	    "it", id, occ);
 }
 
+/*
+ * Filter tokens: the type, substances, classes and countries of an incident are also indexed
+ * as single FTS5 tokens "x" + kind letter + hex of the value (s substance, k class, c country,
+ * t type), so that a search with filters is an intersection of FTS5 doclists walked in
+ * descending rowid order instead of a scan of incidents checking each filter.
+ */
+static void filter_token(idt_buf *b, char kind, const char *v)
+{
+	if (!v) return;
+	idt__buf_printf(b, " x%c", kind);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		idt__buf_printf(b, "%02x", *p);
+	idt__buf_putc(b, ' ');
+}
+
 static idt_status write_fts(sqlite3 *db, int64_t id, json_t *doc)
 {
 	idt_buf extra = {0};
 	size_t i;
 	json_t *x;
+	filter_token(&extra, 't', jstr(doc, "type"));
+	json_array_foreach(json_object_get(doc, "substances"), i, x)
+	{
+		filter_token(&extra, 's', jstr(x, "id"));
+		filter_token(&extra, 'k', jstr(x, "class"));
+	}
+	for (const char *const *r = (const char *const[]){"origin", "transit", "destination", NULL};
+	     *r; r++)
+		json_array_foreach(json_object_get(doc, *r), i, x)
+		    filter_token(&extra, 'c', json_string_value(x));
 	json_array_foreach(json_object_get(doc, "substances"), i, x)
 	{
 		idt__buf_printf(&extra, "%s %s ", jstr(x, "id") ? jstr(x, "id") : "",
@@ -623,39 +648,41 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt_buf where = {0};
 	binds b = {0};
 	char *fq = NULL;
-	/* with words, the FTS5 index drives the query in descending rowid order (no
+	/* with words or filters, the FTS5 index drives the query in descending rowid order (no
 	 * materialised list of matches); otherwise the incidents table does */
+	idt_buf m = {.cap_limit = 8192};
 	if (q->q && *q->q) {
 		fq = fts_query(q->q);
 		if (!fq) return IDT_ENOMEM;
+		idt__buf_puts(&m, fq);
 	}
-	if (fq && *fq)
+	const char kinds[] = {'t', 's', 'k', 'c'};
+	const char *vals[] = {q->type, q->substance, q->cls, q->country};
+	for (int k = 0; k < 4; k++) {
+		if (!vals[k]) continue;
+		idt_buf t = {0};
+		filter_token(&t, kinds[k], vals[k]); /* " xKHEX " */
+		idt__buf_printf(&m, " \"%.*s\"", t.len > 2 ? (int)t.len - 2 : 0,
+		                t.data ? t.data + 1 : "");
+		idt__buf_free(&t);
+	}
+	if (idt__buf_putc(&m, 0) != IDT_OK) {
+		idt__buf_free(&m);
+		free(fq);
+		return IDT_ELIMIT;
+	}
+	bool use_fts = m.data && m.data[strspn(m.data, " ")] != 0;
+	if (use_fts)
 		add_t(
 		    &where, &b,
 		    " FROM incidents_fts JOIN incidents i ON i.id = incidents_fts.rowid JOIN orgs o"
 		    " ON o.id = i.org_id WHERE incidents_fts MATCH ? AND " SQ_VISIBLE("i"),
-		    fq);
+		    m.data);
 	else
 		idt__buf_puts(
 		    &where,
 		    " FROM incidents i JOIN orgs o ON o.id = i.org_id WHERE " SQ_VISIBLE("i"));
-	if (q->type) add_t(&where, &b, " AND i.type = ?", q->type);
 	if (q->status) add_t(&where, &b, " AND i.status = ?", q->status);
-	if (q->substance)
-		add_t(&where, &b,
-		      " AND EXISTS (SELECT 1 FROM incident_substances s WHERE"
-		      " s.incident_id = i.id AND s.substance = ?)",
-		      q->substance);
-	if (q->cls)
-		add_t(&where, &b,
-		      " AND EXISTS (SELECT 1 FROM incident_substances s WHERE"
-		      " s.incident_id = i.id AND s.class = ?)",
-		      q->cls);
-	if (q->country)
-		add_t(&where, &b,
-		      " AND EXISTS (SELECT 1 FROM incident_countries c WHERE"
-		      " c.incident_id = i.id AND c.country = ?)",
-		      q->country);
 	if (q->from) add_t(&where, &b, " AND i.occurred_on >= ?", q->from);
 	if (q->to) add_t(&where, &b, " AND i.occurred_on <= ?", q->to);
 	if (q->obs_type && q->obs_value) {
@@ -669,8 +696,8 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt__buf_puts(&sql, "SELECT i.id, i.type, i.status, i.title, i.occurred_on, i.tlp,"
 	                    " i.distribution, i.org_id, o.name AS org_name, i.updated_at");
 	idt__buf_append(&sql, where.data, where.len);
-	idt__buf_puts(&sql, fq && *fq ? " ORDER BY incidents_fts.rowid DESC LIMIT ? OFFSET ?"
-	                              : " ORDER BY i.id DESC LIMIT ? OFFSET ?");
+	idt__buf_puts(&sql, use_fts ? " ORDER BY incidents_fts.rowid DESC LIMIT ? OFFSET ?"
+	                            : " ORDER BY i.id DESC LIMIT ? OFFSET ?");
 	idt__buf_putc(&sql, 0);
 	idt_buf csql = {0};
 	idt__buf_puts(&csql, "SELECT count(*) FROM (SELECT 1");
@@ -719,7 +746,7 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		r = *out ? IDT_OK : IDT_ENOMEM;
 	}
 	idt__sq_release(st, db);
-	idt__buf_free(&where), idt__buf_free(&sql), idt__buf_free(&csql);
+	idt__buf_free(&where), idt__buf_free(&sql), idt__buf_free(&csql), idt__buf_free(&m);
 	free(fq);
 	return r;
 }
