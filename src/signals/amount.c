@@ -416,11 +416,21 @@ static const char *per_unit(const idt__sx *x, size_t p, size_t *end)
 	return u->per;
 }
 
-/* Emits the price am + code starting at a, with its per-unit suffix; returns its end. */
+/* Words that scale an amount into the figures of news and statistics, not of an offer. */
+static const char *const scale_words[] = {
+    "million",   "millions", "billion",   "billions",   "trillion", "bn",      "mn",
+    "mln",       "mio",      "mrd",       "млн",        "млрд",     "миллион", "миллиона",
+    "миллионов", "миллиард", "миллиарда", "миллиардов", NULL,
+};
+
+/* Emits the price am + code starting at a, with its per-unit suffix; returns its end.  "$2.5
+ * billion" is consumed but not reported. */
 static size_t emit_price(idt__sx *x, size_t a, size_t b, const amount *am, const char *code)
 {
 	char v[128];
-	size_t pe;
+	size_t pe, wa, wb;
+	next_word(x, b, &wa, &wb);
+	if (word_in(x, wa, wb, scale_words)) return wb;
 	const char *per = per_unit(x, b, &pe);
 	size_t n = strlen(am->v), c = strlen(code);
 	memcpy(v, am->v, n);
@@ -564,10 +574,22 @@ static bool number_start_ok(const idt__sx *x, size_t i)
 }
 
 static const char *const network_words[] = {
-    "network", "networks", "phone",      "phones", "lte",        "wifi",         "router",
-    "modem",   "internet", "coverage",   "signal", "sim",        "smartphone",   "iphone",
-    "android", "mobile",   "speed",      "data",   "connection", "connectivity", "tablet",
-    "enabled", "ready",    "compatible", NULL,
+    "network",    "networks", "phone",          "phones",
+    "lte",        "wifi",     "router",         "modem",
+    "internet",   "coverage", "signal",         "sim",
+    "smartphone", "iphone",   "android",        "mobile",
+    "speed",      "data",     "connection",     "connectivity",
+    "tablet",     "enabled",  "ready",          "compatible",
+    "rollout",    "rollouts", "tower",          "towers",
+    "mast",       "masts",    "technology",     "tech",
+    "service",    "services", "plan",           "plans",
+    "deployment", "spectrum", "band",           "bands",
+    "era",        "standard", "chip",           "chips",
+    "nr",         "home",     "broadband",      "hotspot",
+    "device",     "devices",  "wireless",       "cellular",
+    "carrier",    "carriers", "conspiracy",     "radiation",
+    "antenna",    "antennas", "infrastructure", "sites",
+    "cell",       "cells",    "towers",         NULL,
 };
 
 /* "N x M unit" with the 'x' at q: returns the end or 0. */

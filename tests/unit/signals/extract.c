@@ -62,6 +62,7 @@ static void test_prices(void **state)
 	/* no currency, or a code that is a word in lower case before an amount */
 	check_none("call me at 5, try 20 of them, usd 20, sol 3, I have 12 cats");
 	check_none("$ 5abc and 1.2.3 USD");
+	check_none("a $2.5 billion deal, 3 million EUR, €40 mln");
 }
 
 static void test_quantities(void **state)
@@ -88,7 +89,8 @@ static void test_quantities(void **state)
 	      {QTY, "10 geltabs", "10 tabs"});
 	check_none("the 8th floor, on May 8th");
 	/* not quantities */
-	check_none("4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
+	check_none(
+	    "the 5G rollout, 4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
 	check_none("v1.5mg 2020 года 10 grande 3rd 5pm 7 days 1/3 oz 10x better");
 }
 
