@@ -179,6 +179,13 @@ static const wallet_vec wallets[] = {
     {"LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9", "ltc"},
     {"LTpYZG19YmfvY2bBDYtCKpunVRw7nVgRHW", "ltc"},
     {"ltc1qg42tkwuuxefutzxezdkdel39gfstuap288mfea", "ltc"},
+    /* constructed: the hash160 of the BIP-173 example key (751e76e8...) under each version
+     * byte; 1BgGZ9... is that key's well-known P2PKH address */
+    {"1BgGZ9tcN4rm9KBzDn7KprQz87SZ26SAMH", "btc"},
+    {"3CNHUhP3uyB9EUtRLsmvFUmvGdjGdkTxJw", "btc"},
+    {"LVuDpNCSSj6pQ7t9Pv6d6sUkLKoqDEVUnJ", "ltc"},
+    {"MJaRnao1s62a2zAKSkmG582KbLKianqb7v", "ltc"},
+    {"TLeUZDGLWnyiJVFcp3m3M1782uBsGWa8uf", "trx"},
 };
 
 static const char b58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
