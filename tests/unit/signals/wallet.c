@@ -173,6 +173,23 @@ static const wallet_vec wallets[] = {
     {"44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQB"
      "EP3A",
      "xmr"},
+    /* Monero: a primary address, two subaddresses and integrated addresses of published
+     * wallet test vectors */
+    {"49Xgwx3RfyV3ZMEVyrUNuUMzgQ1WHjkWL5T6Xk7QaTszggbtPbRPEkZQau9yACYEmUCHPNrU2MBdnJf4s4xLK5AyLDP5"
+     "ucd",
+     "xmr"},
+    {"85cqdW5fHGvUQzGXzrRUHf6P6AJjJrYxa25v351wNJCrS3p1g8wL1gk35HjxyQGGJPY3SygtnFxKjHtVcA7rAM1JBHuk"
+     "Qod",
+     "xmr"},
+    {"8AMPLCTDfj1d8KNrVV9ijDS6ES3b7d7w9fdZvQDec9ZDTNdNZTQFn6G4v56m1jV39J444Yk9PoYa1aCckko5Ld58P4jn"
+     "roM",
+     "xmr"},
+    {"4KEMxkrvHF13ZMEVyrUNuUMzgQ1WHjkWL5T6Xk7QaTszggbtPbRPEkZQau9yACYEmUCHPNrU2MBdnJf4s4xLK5AyVTr6"
+     "6Q8LFefPwwfA1t",
+     "xmr"},
+    {"4BUqMSeJfNQGudzEJNvzQ2LXh4tbUdW4YCM7mq55edxBT7t1297vwCMZSnJwGvEKEKbH8hGmhZZAGhdHbp2te6AA38ZM"
+     "i4knaCKLprMPni",
+     "xmr"},
     /* Tron: the USDT-TRC20 contract */
     {"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "trx"},
     /* Litecoin */
