@@ -407,6 +407,9 @@ IDT_API idt_status idt_scan(const idt_scanner *sc, idt_scratch *scratch, const i
 	scratch->nhits = 0;
 	scratch->overflow = 0;
 	idt_status st = IDT_OK;
+	r->nfields = nfields;
+	for (size_t i = 0; i < nfields && i < IDT_ARRAY_LEN(r->field_len); i++)
+		r->field_len[i] = fields[i].len;
 	for (size_t i = 0; i < nfields && !st; i++)
 		st = scan_field(sc, scratch, &fields[i], (uint32_t)i, r);
 	if (!st) st = idt__scan_score(sc, r);

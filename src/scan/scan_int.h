@@ -105,7 +105,9 @@ struct idt_result {
 	double score;
 	int flagged;
 	unsigned categories;
-	size_t invalid_utf8; /* invalid bytes seen in the record's fields */
+	size_t invalid_utf8;  /* invalid bytes seen in the record's fields */
+	size_t field_len[16]; /* lengths of the first 16 fields of the record (for "near") */
+	size_t nfields;
 };
 
 #define SCAN_MAX_HITS 100000 /* raw matches kept per record; more are ignored */

@@ -180,6 +180,17 @@ static size_t span_gap(const idt_evidence *a, const idt_evidence *b)
 	return 0;
 }
 
+/* A signal is near a weak term when both are in one field within near_bytes of each other,
+ * or when the signal stands in a short field (a title of at most 2 * near_bytes): a title
+ * like "5G White Widow" speaks of the whole listing. */
+static int is_near(const scan_model *m, const idt_result *r, const idt_evidence *sig,
+                   const idt_evidence *weak)
+{
+	if (sig->field == weak->field && span_gap(sig, weak) <= m->near_bytes) return 1;
+	return sig->field < IDT_ARRAY_LEN(r->field_len) && sig->field < r->nfields &&
+	       r->field_len[sig->field] <= 2 * m->near_bytes;
+}
+
 /*
  * Whether weak evidence i is corroborated by drug-typical context: each signal type counts
  * once, with corroborate[type], multiplied by near_factor when a signal of that type stands
@@ -196,7 +207,7 @@ static int corroborated(const scan_model *m, const idt_result *r, size_t i)
 		const idt_evidence *e = &r->ev[k];
 		if (e->kind != IDT_EV_SIGNAL) continue;
 		double c = m->corroborate[e->signal.type];
-		if (e->field == w->field && span_gap(e, w) <= m->near_bytes) c *= m->near_factor;
+		if (is_near(m, r, e, w)) c *= m->near_factor;
 		if (c > best[e->signal.type]) best[e->signal.type] = c;
 	}
 	double support = 0;
