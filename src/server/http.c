@@ -428,7 +428,7 @@ idt_status idt__server_start(const idt_server_opts *opts, idt_store *st, const i
 	if (opts->base_url) {
 		snprintf(srv->base_url, sizeof srv->base_url, "%s", opts->base_url);
 	} else {
-		char host[256] = "127.0.0.1";
+		char host[64] = "127.0.0.1"; /* an IPv4 or IPv6 literal fits */
 		if (ss.ss_family == AF_INET6)
 			snprintf(host, sizeof host, "[::1]");
 		else
