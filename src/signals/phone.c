@@ -182,3 +182,20 @@ int idt__phone_check(const char *d, size_t n)
 	}
 	return 0;
 }
+
+int idt__phone_selfcheck(void)
+{
+	size_t n = sizeof cc_table / sizeof cc_table[0];
+	for (size_t i = 0; i < n; i++) {
+		const cc_entry *e = &cc_table[i];
+		if (i && cc_table[i - 1].code >= e->code) return 0; /* bsearch needs order */
+		if (e->code == 0 || e->code > 999 || e->min_nsn < 4 || e->min_nsn > e->max_nsn ||
+		    e->max_nsn > 14)
+			return 0;
+		/* prefix-free: no shorter code is a prefix of this one */
+		for (unsigned p = e->code / 10; p; p /= 10)
+			for (size_t j = 0; j < n; j++)
+				if (cc_table[j].code == p) return 0;
+	}
+	return 1;
+}

@@ -69,6 +69,8 @@ size_t idt__base58_decode(const char *s, size_t len, uint8_t *out, size_t cap);
  * allowed for that country.  Returns the length of the country code (1..3), or 0 if invalid.
  */
 int idt__phone_check(const char *d, size_t n);
+/* 1 if the country table is sorted, prefix-free and its lengths sane (for the tests). */
+int idt__phone_selfcheck(void);
 
 /* ---- the extraction pass (extract.c), shared by amount.c and contact.c ---- */
 

@@ -293,6 +293,19 @@ static void test_keyword_index(void **state)
 	assert_int_equal(idt__kw_selfcheck(), 1);
 }
 
+static void test_phone_table(void **state)
+{
+	(void)state;
+	assert_int_equal(idt__phone_selfcheck(), 1);
+	/* country code length returned; national lengths enforced */
+	assert_int_equal(idt__phone_check("447700900123", 12), 2);
+	assert_int_equal(idt__phone_check("4477009001", 10), 0);
+	assert_int_equal(idt__phone_check("12125550100", 11), 1);
+	assert_int_equal(idt__phone_check("3531234567", 10), 3);
+	assert_int_equal(idt__phone_check("0447700900123", 13), 0);
+	assert_int_equal(idt__phone_check("999123456789", 12), 0);
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -323,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(test_urls_and_onions), cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_robustness),      cmocka_unit_test(test_stop),
 	    cmocka_unit_test(test_type_names),      cmocka_unit_test(test_keyword_index),
+	    cmocka_unit_test(test_phone_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
