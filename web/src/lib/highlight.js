@@ -25,9 +25,13 @@ function describe(span) {
 	return parts.join(' · ');
 }
 
+// Trafficking phrases (from data/signals phrase lists); other non-substance kinds are
+// structured signals (prices, quantities, contacts, wallets, …).
+const PHRASES = new Set(['offer', 'shipping', 'no-rx', 'request', 'warning', 'instructions']);
+
 // The class of a mark: substance names, weak terms and trafficking signals look different.
 function markClass(spans) {
-	const kinds = new Set(spans.map((s) => (s.kind === 'name' || s.substance ? (s.trust === 'weak' ? 'weak' : 'substance') : s.source === 'signal' ? 'signal' : 'phrase')));
+	const kinds = new Set(spans.map((s) => (s.kind === 'name' || s.substance ? (s.trust === 'weak' ? 'weak' : 'substance') : PHRASES.has(s.kind) ? 'phrase' : 'signal')));
 	const cls = ['ev'];
 	for (const k of ['substance', 'weak', 'phrase', 'signal']) if (kinds.has(k)) cls.push(`ev-${k}`);
 	if (spans.length > 1) cls.push('ev-multi');

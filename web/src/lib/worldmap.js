@@ -104,7 +104,7 @@ export async function drawRouteMap(routes, involvement, { width = 960, height = 
 		'svg',
 		{ viewBox: `0 0 ${width} ${height}`, class: 'world-map', role: 'img', 'aria-labelledby': 'map-title', preserveAspectRatio: 'xMidYMid meet' },
 		s('title', { id: 'map-title' }, t('dashboard.map_label', { n: formatNumber(routes.length) })),
-		s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 5, markerHeight: 5, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0L10,5L0,10z', class: 'route-arrow' }))),
+		s('defs', null, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, s('path', { d: 'M0,0L10,5L0,10z', class: 'route-arrow' }))),
 		s('path', { d: path({ type: 'Sphere' }), class: 'sphere' }),
 		s('g', { class: 'countries' }, countries),
 		s('g', { class: 'routes' }, lines),

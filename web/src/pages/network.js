@@ -67,9 +67,11 @@ export default {
 				h('li', null, h('span', { class: 'swatch swatch-dashed' }), t('network.edge_route')),
 			),
 		);
-		const body = h('div', null, loading());
+		const body = h('div', null, status, h('div', { class: 'graph-wrap' }, container, side), legendEl, table);
 		main.append(body);
+		status.textContent = t('common.loading');
 
+		// Cytoscape measures its container: it must be in the document first
 		const cy = cytoscape({
 			container,
 			minZoom: 0.2,
@@ -251,7 +253,6 @@ export default {
 			replace(body, errorBox(e));
 			return;
 		}
-		replace(body, status, h('div', { class: 'graph-wrap' }, container, side), legendEl, table);
 		cy.resize();
 		relayout();
 		update();

@@ -326,8 +326,14 @@ export default {
 					return h('li', { class: ['hit-row', i === current && 'current', selected.has(hit.id) && 'selected'] }, cb, btn);
 				}),
 			);
-			if (focus) list.querySelectorAll('.hit-open')[current]?.focus();
-			list.querySelectorAll('.hit-row')[current]?.scrollIntoView({ block: 'nearest' });
+			if (focus) list.querySelectorAll('.hit-open')[current]?.focus({ preventScroll: true });
+			// keep the current row in view by scrolling the list only (not the page)
+			const row = list.querySelectorAll('.hit-row')[current];
+			if (row) {
+				const top = row.offsetTop; // .hit-list is positioned
+				if (top < list.scrollTop) list.scrollTop = top;
+				else if (top + row.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top + row.offsetHeight - list.clientHeight;
+			}
 		}
 
 		function updateBulk() {

@@ -1,0 +1,543 @@
+// e2e.test.mjs: end-to-end tests of the web application in a real browser.  Starts
+// `interdict serve --demo` on a free loopback port with a fresh temporary database and the
+// built application (IDT_WEB_DIST), and drives Debian's Chromium (/usr/bin/chromium, headless)
+// with playwright-core: the public warnings and their feed logged out, login, triage (evidence
+// highlighting, keyboard, confirm, dismiss, bulk), editing and sharing an incident with a
+// sharing group, what a user inside and outside the group sees (list, search, graph,
+// dashboard counts), the graph and its expansion, the dashboard, administration, a narrow
+// screen and keyboard focus.  Every page's screenshot goes to IDT_ARTIFACTS.  No request may
+// leave for another host.  Run by tests/web/run-e2e (meson test --suite web).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = process.env.IDT_SOURCE_ROOT || path.resolve(HERE, '../..');
+const BIN = process.env.IDT_BIN || path.join(ROOT, 'build/src/cli/interdict');
+const DIST = process.env.IDT_WEB_DIST || path.join(ROOT, 'web/dist');
+const ART = process.env.IDT_ARTIFACTS || path.join(ROOT, 'tests/artifacts/web');
+const CHROMIUM = process.env.IDT_CHROMIUM || '/usr/bin/chromium';
+const require = createRequire(path.join(ROOT, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const USERS = {
+	admin: ['admin', 'demo-admin-2026'],
+	nora: ['nora.analyst', 'demo-analyst-2026'], // Northland Customs (org 1), group 1 owner
+	sven: ['sven.analyst', 'demo-analyst-2026'], // Southland Police (org 2), in group 1
+	eva: ['eva.checker', 'demo-analyst-2026'], // Eastport Drug Checking (org 3), not in group 1
+};
+const GROUP = 'Synthetic Opioids Task Force';
+const MARK = 'Zebracorn'; // a word no demo incident contains
+
+let server;
+let base;
+let browser;
+let tmp;
+const foreign = []; // requests to any other host
+const consoleProblems = [];
+const state = {};
+
+function startServer() {
+	return new Promise((resolve, reject) => {
+		const db = path.join(tmp, 'interdict.db');
+		const p = spawn(BIN, ['serve', '--demo', '--db', db, '--listen', '127.0.0.1:0', '--web-root', DIST, '--threads', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let out = '';
+		const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60000);
+		const onData = (d) => {
+			out += d;
+			const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+			if (m) {
+				clearTimeout(timer);
+				resolve({ proc: p, url: m[1] });
+			}
+		};
+		p.stdout.on('data', onData);
+		p.stderr.on('data', onData);
+		p.on('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`server exited ${code}: ${out}`));
+		});
+	});
+}
+
+async function newContext(opts = {}) {
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC', ...opts });
+	ctx.on('request', (r) => {
+		const u = r.url();
+		if (!u.startsWith(`${base}/`) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+	});
+	ctx.on('page', (page) => watch(page));
+	return ctx;
+}
+
+function watch(page) {
+	page.on('console', (m) => {
+		const text = m.text();
+		if (text.startsWith('missing message')) consoleProblems.push(text);
+		else if (m.type() === 'error' && !/status of (401|404|409)/.test(text)) consoleProblems.push(text);
+	});
+	page.on('pageerror', (e) => consoleProblems.push(`page error: ${e.message}`));
+}
+
+async function shot(page, name, opts = {}) {
+	await page.screenshot({ path: path.join(ART, `${name}.png`), ...opts });
+}
+
+async function ready(page) {
+	await page.waitForSelector('main[data-ready="true"]', { timeout: 20000 });
+}
+
+async function login(page, who) {
+	await page.goto(`${base}/login`);
+	await page.fill('input[name=username]', USERS[who][0]);
+	await page.fill('input[name=password]', USERS[who][1]);
+	await page.click('form.login-form button[type=submit]');
+	await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 20000 });
+	await ready(page);
+}
+
+async function session(who) {
+	const ctx = await newContext();
+	const page = await ctx.newPage();
+	await login(page, who);
+	return { ctx, page };
+}
+
+async function dashboardTotal(page) {
+	await page.goto(`${base}/dashboard`);
+	await page.waitForSelector('main[data-drawn="true"]', { timeout: 30000 });
+	return Number((await page.textContent('#kpi-incidents')).replace(/\D/g, ''));
+}
+
+async function searchCount(page, q) {
+	await page.goto(`${base}/incidents?q=${encodeURIComponent(q)}`);
+	await page.waitForSelector('#result-count');
+	return Number(await page.getAttribute('#result-count', 'data-total'));
+}
+
+async function graphNodes(page) {
+	await page.waitForSelector('#graph[data-nodes]', { timeout: 20000 });
+	return page.$$eval('#node-table tbody tr', (rows) => rows.map((r) => r.dataset.node));
+}
+
+before(async () => {
+	tmp = mkdtempSync(path.join(tmpdir(), 'interdict-web-'));
+	mkdirSync(ART, { recursive: true });
+	const s = await startServer();
+	server = s.proc;
+	base = s.url;
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+	});
+});
+
+after(async () => {
+	for (const k of Object.keys(state)) if (state[k]?.ctx) await state[k].ctx.close().catch(() => {});
+	if (browser) await browser.close().catch(() => {});
+	if (server) server.kill('SIGTERM');
+	if (tmp && existsSync(tmp)) rmSync(tmp, { recursive: true, force: true });
+});
+
+test('public warnings page and Atom feed work logged out; nothing else is revealed', async () => {
+	const ctx = await newContext();
+	const page = await ctx.newPage();
+	const api = [];
+	page.on('response', (r) => {
+		if (r.url().includes('/api/')) api.push([new URL(r.url()).pathname, r.status()]);
+	});
+	await page.goto(`${base}/warnings`);
+	await ready(page);
+	await page.waitForSelector('ol.warnings > li');
+	const titles = await page.$$eval('ol.warnings > li h2', (els) => els.map((e) => e.textContent));
+	assert.ok(titles.length >= 3, `warnings shown: ${titles}`);
+	assert.ok(titles.some((x) => /nitazene/i.test(x)));
+	await shot(page, 'warnings', { fullPage: true });
+
+	const href = await page.getAttribute('a.feed-link', 'href');
+	assert.equal(href, '/api/v1/feeds/warnings.atom');
+	const feed = await ctx.request.get(base + href);
+	assert.equal(feed.status(), 200);
+	assert.match(feed.headers()['content-type'], /atom\+xml/);
+	const xml = await feed.text();
+	assert.match(xml, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+	const decode = (v) => v.replace(/&#(\d+);/g, (a, n) => String.fromCodePoint(Number(n))).replace(/&#x([0-9a-f]+);/gi, (a, n) => String.fromCodePoint(parseInt(n, 16))).replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+	const entries = [...xml.matchAll(/<entry>[\s\S]*?<title>([^<]*)<\/title>/g)].map((m) => decode(m[1]));
+	assert.deepEqual([...entries].sort(), [...titles].sort(), 'the feed has the same warnings as the page');
+
+	// a private page sends the visitor to the login page, and nothing private is fetched
+	for (const p of ['/triage', '/incidents/1', '/dashboard', '/network/1', '/admin/audit']) {
+		await page.goto(base + p);
+		await page.waitForURL(/\/login\?next=/);
+		await ready(page);
+	}
+	await shot(page, 'login');
+	for (const [p, status] of api) {
+		const allowed = p === '/api/v1/warnings' || (p === '/api/v1/auth/me' && status === 401);
+		assert.ok(allowed, `logged-out API call ${p} -> ${status}`);
+	}
+	// the API itself refuses
+	assert.equal((await ctx.request.get(`${base}/api/v1/incidents`)).status(), 401);
+	await ctx.close();
+});
+
+test('login: a wrong password is refused, the right one opens the triage queue', async () => {
+	const ctx = await newContext();
+	const page = await ctx.newPage();
+	await page.goto(`${base}/login`);
+	await page.fill('input[name=username]', 'nora.analyst');
+	await page.fill('input[name=password]', 'wrong-password');
+	await page.click('form.login-form button[type=submit]');
+	await page.waitForSelector('.form-error:not(:empty)');
+	assert.match(await page.textContent('.form-error'), /Wrong user name or password/);
+	await page.fill('input[name=password]', USERS.nora[1]);
+	await page.click('form.login-form button[type=submit]');
+	await page.waitForURL(/\/triage/);
+	await page.waitForSelector('.hit-row');
+	state.nora = { ctx, page };
+	// baselines for the visibility checks, before anything is shared
+	state.sven = await session('sven');
+	state.eva = await session('eva');
+	state.svenTotal = await dashboardTotal(state.sven.page);
+	state.evaTotal = await dashboardTotal(state.eva.page);
+	assert.ok(state.svenTotal > 0 && state.evaTotal > 0);
+});
+
+test('triage: evidence highlighted at the right characters, j/k, confirm, dismiss, bulk', async () => {
+	const { page, ctx } = state.nora;
+	await page.goto(`${base}/triage`);
+	await page.waitForSelector('.hit-row');
+	const hits = (await (await ctx.request.get(`${base}/api/v1/hits?status=new&per_page=100`)).json()).items;
+	assert.ok(hits.length >= 10);
+	const n = await page.$$eval('.hit-row', (r) => r.length);
+	assert.equal(n, hits.length);
+
+	// walk the whole queue with j: every evidence span that overlaps no other is one <mark>
+	// with exactly the evidence text (byte offsets converted for Cyrillic, CJK, accents)
+	let checked = 0;
+	for (let i = 0; i < n; i++) {
+		if (i > 0) await page.keyboard.press('j');
+		const id = await page.getAttribute('.hit-row.current .hit-open', 'data-hit');
+		const hit = hits.find((x) => x.id === id);
+		assert.ok(hit, `current hit ${id}`);
+		const ev = hit.verdict.evidence || [];
+		for (const e of ev) {
+			const overlaps = ev.some((o) => o !== e && o.field === e.field && o.start < e.end && e.start < o.end);
+			const sig = (hit.verdict.signals || []).some((o) => o.field === e.field && o.start < e.end && e.start < o.end && !(o.start === e.start && o.end === e.end));
+			if (overlaps || sig) continue;
+			const marks = await page.$$eval(`.hit-detail .evidence-field[data-field="${e.field}"] mark`, (els) => els.map((m) => m.textContent));
+			assert.ok(marks.includes(e.text), `hit ${hit.verdict.id}: "${e.text}" marked in ${e.field}; marks: ${JSON.stringify(marks)}`);
+			checked++;
+		}
+	}
+	assert.ok(checked >= 15, `evidence spans checked: ${checked}`);
+	// k goes back up
+	const last = await page.getAttribute('.hit-row.current .hit-open', 'data-hit');
+	await page.keyboard.press('k');
+	assert.notEqual(await page.getAttribute('.hit-row.current .hit-open', 'data-hit'), last);
+
+	// the fentanyl offer (s2): a screenshot with its evidence, then c confirms it
+	const s2 = hits.find((x) => x.verdict.id === 's2');
+	await page.click(`.hit-open[data-hit="${s2.id}"]`);
+	await page.waitForSelector('.hit-detail mark');
+	await shot(page, 'triage');
+	await page.keyboard.press('c');
+	await page.waitForSelector('dialog[open]');
+	await shot(page, 'triage-confirm');
+	await page.click('dialog[open] button[type=submit]');
+	await page.waitForSelector('#last-incident');
+	state.incident = Number((await page.getAttribute('#last-incident', 'href')).split('/').pop());
+	assert.ok(state.incident > 20);
+	assert.equal(await page.$$eval('.hit-row', (r) => r.length), n - 1);
+
+	// d dismisses the current hit with a reason
+	await page.locator('.hit-row.current .hit-open').focus();
+	await page.keyboard.press('d');
+	await page.waitForSelector('dialog[open] input[name=reason]');
+	await page.keyboard.type('news report, not an offer');
+	await page.keyboard.press('Enter');
+	await page.waitForFunction((want) => document.querySelectorAll('.hit-row').length === want, n - 2);
+
+	// bulk: select two with x and dismiss them together
+	await page.locator('.hit-row.current .hit-open').focus();
+	await page.keyboard.press('x');
+	await page.keyboard.press('j');
+	await page.keyboard.press('x');
+	assert.match(await page.textContent('.bulkbar'), /2 selected/);
+	await page.click('.bulkbar button:has-text("Dismiss selected")');
+	await page.fill('dialog[open] input[name=reason]', 'duplicate listing');
+	await page.click('dialog[open] button[type=submit]');
+	await page.waitForFunction((want) => document.querySelectorAll('.hit-row').length === want, n - 4);
+	const dismissed = (await (await ctx.request.get(`${base}/api/v1/hits?status=dismissed`)).json()).items;
+	assert.equal(dismissed.length, 3);
+	assert.deepEqual(dismissed.map((x) => x.reason).sort(), ['duplicate listing', 'duplicate listing', 'news report, not an offer']);
+});
+
+test('the incident is edited across the data model and shared with a sharing group', async () => {
+	const { page, ctx } = state.nora;
+	const id = state.incident;
+	// an observable of incident 3 (distribution all), so that the graphs of others link to it
+	const inc3 = await (await ctx.request.get(`${base}/api/v1/incidents/3`)).json();
+	const obs3 = inc3.observables[0];
+	assert.ok(obs3, 'incident 3 has an observable');
+	state.obs3 = obs3;
+
+	await page.goto(`${base}/incidents/${id}`);
+	await ready(page);
+	assert.match(await page.textContent('#distribution'), /Own organisation/);
+	await page.click('a:has-text("Edit")');
+	await page.waitForSelector('form.incident-form');
+	await page.fill('input[name=title]', `${MARK} fentanyl offer with a UK phone`);
+	await page.selectOption('select[name=status]', 'confirmed');
+	await page.fill('input[name=occurred_on]', '2026-03-18');
+	await page.fill('textarea[name=narrative]', 'Seller offers fentanyl powder by post; same contact as a known vendor.');
+	await page.selectOption('select[name=transport_mode]', 'postal');
+	await page.fill('input[name=concealment]', 'vacuum-sealed bag in a book');
+	const lists = page.locator('fieldset.country-list');
+	await lists.nth(0).locator('select').selectOption('CN');
+	await lists.nth(1).locator('select').selectOption('NL');
+	await lists.nth(2).locator('select').selectOption('GB');
+	const sub = page.locator('.substance-row').first();
+	await sub.locator('.sub-qty').fill('25');
+	await sub.locator('.sub-unit').selectOption('g');
+	await sub.locator('.sub-form').fill('powder');
+	await sub.locator('.sub-purity').fill('30');
+	await page.click('#add-observable');
+	const row = page.locator('.observable-row').last();
+	await row.locator('.obs-type').selectOption(obs3.type);
+	await row.locator('.obs-value').fill(obs3.raw || obs3.value);
+	await page.check('input[name=distribution][value=sharing-group]');
+	await page.selectOption('select[name=sharing_group_id]', { label: GROUP });
+	await page.check('input[name=tlp][value=green]');
+	await shot(page, 'incident-edit', { fullPage: true });
+	await page.click('form.incident-form button[type=submit]');
+	await page.waitForURL(new RegExp(`/incidents/${id}$`));
+	await page.waitForSelector('#distribution');
+	assert.match(await page.textContent('#distribution'), new RegExp(`Sharing group: ${GROUP}`));
+	assert.match(await page.textContent('h1'), new RegExp(MARK));
+	assert.match(await page.textContent('.route'), /China.*Netherlands.*United Kingdom/s);
+	assert.match(await page.textContent('#sec-subs + .table-wrap'), /Fentanyl.*25 g.*powder.*30 %/s);
+
+	// an attachment
+	await page.setInputFiles('#attachment-file', { name: 'listing.txt', mimeType: 'text/plain', buffer: Buffer.from('screenshot of the listing\n') });
+	await page.click('form.upload button[type=submit]');
+	await page.waitForSelector('.attachments a:has-text("listing.txt")');
+	const saved = await (await ctx.request.get(`${base}/api/v1/incidents/${id}`)).json();
+	assert.equal(saved.distribution, 'sharing-group');
+	assert.equal(saved.status, 'confirmed');
+	assert.equal(saved.tlp, 'green');
+	assert.deepEqual([saved.origin, saved.transit, saved.destination], [['CN'], ['NL'], ['GB']]);
+	assert.equal(saved.substances[0].quantity, 25);
+	assert.ok(saved.observables.some((o) => o.type === obs3.type && o.value === obs3.value));
+	assert.equal(saved.attachments.length, 1);
+	await page.waitForSelector('.evidence-text mark');
+	await shot(page, 'incident', { fullPage: true });
+
+	// stale versions are refused with a clear message (optimistic locking)
+	await page.goto(`${base}/incidents/${id}/edit`);
+	await page.waitForSelector('form.incident-form');
+	await ctx.request.patch(`${base}/api/v1/incidents/${id}`, { data: { narrative: 'changed meanwhile' }, headers: { 'X-CSRF-Token': await csrf(ctx) } });
+	await page.fill('input[name=concealment]', 'changed in the form');
+	await page.click('form.incident-form button[type=submit]');
+	await page.waitForSelector('#form-error:not(:empty)');
+	assert.match(await page.textContent('#form-error'), /changed this incident/);
+});
+
+async function csrf(ctx) {
+	return (await (await ctx.request.get(`${base}/api/v1/auth/me`)).json()).csrf_token;
+}
+
+test('a user of another organisation in the group sees it: list, search, graph, dashboard', async () => {
+	const { page } = state.sven;
+	assert.equal(await searchCount(page, MARK), 1);
+	await shot(page, 'incidents');
+	await page.click(`a[href="/incidents/${state.incident}"]`);
+	await page.waitForSelector('#distribution');
+	assert.match(await page.textContent('h1'), new RegExp(MARK));
+	// it is not theirs: no edit button
+	assert.equal(await page.$$eval('a:has-text("Edit")', (e) => e.length), 0);
+	await page.goto(`${base}/network/3`);
+	assert.ok((await graphNodes(page)).includes(`i:${state.incident}`));
+	assert.equal(await dashboardTotal(page), state.svenTotal + 1);
+});
+
+test('a user outside the group does not see it: list, search, direct link, graph, dashboard', async () => {
+	const { page, ctx } = state.eva;
+	assert.equal(await searchCount(page, MARK), 0);
+	await page.goto(`${base}/incidents?per_page=100`);
+	await page.waitForSelector('#result-count');
+	assert.equal(await page.$$eval(`tr[data-id="${state.incident}"]`, (e) => e.length), 0);
+	await page.goto(`${base}/incidents/${state.incident}`);
+	await page.waitForSelector('.error-box');
+	assert.match(await page.textContent('.error-box'), /Not found/);
+	await page.goto(`${base}/network/3`);
+	const nodes = await graphNodes(page);
+	assert.ok(nodes.includes('i:3'));
+	assert.ok(!nodes.includes(`i:${state.incident}`));
+	await page.goto(`${base}/network?observable=${encodeURIComponent(`${state.obs3.type}:${state.obs3.value}`)}`);
+	const byObs = await graphNodes(page);
+	assert.ok(byObs.includes('i:3') && !byObs.includes(`i:${state.incident}`));
+	assert.equal(await dashboardTotal(page), state.evaTotal);
+	assert.equal((await ctx.request.get(`${base}/api/v1/incidents/${state.incident}`)).status(), 404);
+});
+
+test('the graph renders nodes and a click on a node expands it', async () => {
+	const { page } = state.nora;
+	await page.goto(`${base}/network/1`);
+	const nodes = await graphNodes(page);
+	assert.ok(nodes.length >= 3, `nodes: ${nodes}`);
+	// the canvas is drawn
+	const drawn = await page.$$eval('#graph canvas', (cs) => cs.some((c) => c.width > 0 && c.height > 0));
+	assert.ok(drawn);
+	// click unexpanded nodes on the canvas until one brings new nodes
+	let grew = false;
+	for (let attempt = 0; attempt < 8 && !grew; attempt++) {
+		const target = await page.evaluate(() => {
+			const cy = document.getElementById('graph')._cy;
+			const n = cy.nodes().filter((x) => !x.data('expanded'))[0];
+			if (!n) return null;
+			const p = n.renderedPosition();
+			return { id: n.id(), x: p.x, y: p.y };
+		});
+		if (!target) break;
+		const before = Number(await page.getAttribute('#graph', 'data-nodes'));
+		const box = await page.locator('#graph').boundingBox();
+		await page.mouse.click(box.x + target.x, box.y + target.y);
+		await page.waitForFunction((id) => document.getElementById('graph')._cy.getElementById(id).data('expanded') === true, target.id, { timeout: 15000 });
+		grew = Number(await page.getAttribute('#graph', 'data-nodes')) > before;
+	}
+	assert.ok(grew, 'a click expanded the graph');
+	await page.waitForTimeout(300);
+	await shot(page, 'network');
+	// the node table offers the same expansion to keyboard users
+	await page.click('.graph-table summary');
+	const btn = page.locator('#node-table button:not([disabled])').first();
+	if (await btn.count()) {
+		await btn.focus();
+		await page.keyboard.press('Enter');
+		await page.waitForFunction(() => !document.getElementById('graph').hasAttribute('aria-busy'));
+	}
+});
+
+test('the dashboard draws its charts and the map of routes', async () => {
+	const { page } = state.nora;
+	const total = await dashboardTotal(page);
+	assert.ok(total >= 15, `total ${total}`);
+	const canvases = await page.$$eval('.chart-card canvas', (cs) =>
+		cs.map((c) => {
+			const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+			let ink = 0;
+			for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink++;
+			return ink;
+		}),
+	);
+	assert.equal(canvases.length, 4);
+	for (const ink of canvases) assert.ok(ink > 500, `chart drawn (${ink} pixels)`);
+	assert.ok((await page.$$eval('.world-map .country-shape', (e) => e.length)) > 200);
+	assert.ok((await page.$$eval('.world-map .country-shape.involved', (e) => e.length)) >= 5);
+	assert.ok((await page.$$eval('.world-map .route-line', (e) => e.length)) >= 3);
+	assert.ok((await page.textContent('#routes-table')).includes('China → Netherlands → United Kingdom'));
+	await shot(page, 'dashboard', { fullPage: true });
+});
+
+test('administration: organisations, users, sharing groups, API tokens, audit log', async () => {
+	const { ctx, page } = await session('admin');
+	state.admin = { ctx, page };
+	await page.goto(`${base}/admin/orgs`);
+	await page.waitForSelector('#orgs-table');
+	assert.ok((await page.textContent('#orgs-table')).includes('Eastport Drug Checking'));
+	await page.fill('input[name=name]', 'Westland Coast Guard');
+	await page.selectOption('select[name=country]', 'IE');
+	await page.click('form.inline-form button[type=submit]');
+	await page.waitForFunction(() => document.getElementById('orgs-table')?.textContent.includes('Westland Coast Guard'));
+	await shot(page, 'admin-orgs');
+
+	await page.goto(`${base}/admin/users`);
+	await page.waitForSelector('#users-table');
+	assert.ok((await page.textContent('#users-table')).includes('sven.analyst'));
+	await shot(page, 'admin-users');
+
+	await page.goto(`${base}/admin/groups`);
+	await page.waitForSelector('.group-list section');
+	assert.ok((await page.textContent('.group-list')).includes(GROUP));
+	await shot(page, 'admin-groups');
+
+	await page.goto(`${base}/admin/tokens`);
+	await page.waitForSelector('#tokens-table');
+	await page.fill('form.inline-form input[name=name]', 'e2e feed reader');
+	await page.click('form.inline-form button[type=submit]');
+	await page.waitForSelector('#token-secret');
+	assert.match(await page.inputValue('#token-secret'), /^idt_[0-9a-f]{64}$/);
+	await shot(page, 'admin-token-created');
+	await page.click('dialog[open] button.btn-primary');
+	await page.waitForFunction(() => document.getElementById('tokens-table')?.textContent.includes('e2e feed reader'));
+	await shot(page, 'admin-tokens');
+
+	await page.goto(`${base}/admin/audit`);
+	await page.waitForSelector('#audit-table');
+	await page.click('button:has-text("Verify the chain")');
+	await page.waitForFunction(() => /Intact/.test(document.getElementById('verify-result').textContent));
+	await shot(page, 'admin-audit');
+
+	// the incident's history comes from the audit log
+	await page.goto(`${base}/incidents/${state.incident}`);
+	await page.waitForSelector('table.history');
+	const hist = await page.textContent('table.history');
+	assert.match(hist, /created/);
+	assert.match(hist, /changed/);
+});
+
+test('narrow screen: one column, a menu button, no sideways scrolling', async () => {
+	const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+	const page = await ctx.newPage();
+	await login(page, 'nora');
+	await page.goto(`${base}/triage`);
+	await page.waitForSelector('.hit-row');
+	const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	assert.ok((await overflow()) <= 1, `triage overflows by ${await overflow()}`);
+	assert.equal(await page.isVisible('.main-nav'), false);
+	await page.click('.menu-toggle');
+	assert.equal(await page.isVisible('.main-nav a[href="/incidents"]'), true);
+	await shot(page, 'narrow-menu');
+	await page.click('.menu-toggle');
+	await shot(page, 'narrow-triage', { fullPage: true });
+	for (const p of [`/incidents/${state.incident}`, '/incidents', '/dashboard', '/warnings']) {
+		await page.goto(base + p);
+		await ready(page);
+		if (p === '/dashboard') await page.waitForSelector('main[data-drawn="true"]', { timeout: 30000 });
+		assert.ok((await overflow()) <= 1, `${p} overflows by ${await overflow()}`);
+	}
+	await shot(page, 'narrow-dashboard');
+	await ctx.close();
+});
+
+test('keyboard: skip link first, focus visible, logout ends the session', async () => {
+	const { page, ctx } = state.nora;
+	await page.goto(`${base}/incidents`);
+	await page.waitForSelector('#result-count');
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+	const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+	assert.notEqual(outline, 'none');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+	await page.keyboard.press('Tab');
+	const tag = await page.evaluate(() => document.activeElement.tagName);
+	assert.ok(['INPUT', 'A', 'BUTTON', 'SUMMARY'].includes(tag), tag);
+	assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none');
+
+	await page.click('.site-header button:has-text("Log out")');
+	await page.waitForURL(/\/login/);
+	assert.equal((await ctx.request.get(`${base}/api/v1/stats`)).status(), 401);
+});
+
+test('no request went to another host, and no page reported an error or a missing message', () => {
+	assert.deepEqual(foreign, []);
+	assert.deepEqual(consoleProblems, []);
+});
