@@ -204,6 +204,16 @@ test('login: a wrong password is refused, the right one opens the triage queue',
 	// baselines for the visibility checks, before anything is shared
 	state.sven = await session('sven');
 	state.eva = await session('eva');
+	// both subscribe to fentanyl: only the group member will be alerted when it is shared
+	for (const who of ['sven', 'eva']) {
+		const pg = state[who].page;
+		await pg.goto(`${base}/alerts`);
+		await pg.waitForSelector('form.inline-form');
+		await pg.selectOption('select[name=kind]', 'substance');
+		await pg.fill('input[name=value]', 'fentanyl');
+		await pg.click('form.inline-form button[type=submit]');
+		await pg.waitForSelector('td:has-text("fentanyl")');
+	}
 	state.svenTotal = await dashboardTotal(state.sven.page);
 	state.evaTotal = await dashboardTotal(state.eva.page);
 	assert.ok(state.svenTotal > 0 && state.evaTotal > 0);
@@ -365,6 +375,11 @@ test('a user of another organisation in the group sees it: list, search, graph, 
 	await page.goto(`${base}/network/3`);
 	assert.ok((await graphNodes(page)).includes(`i:${state.incident}`));
 	assert.equal(await dashboardTotal(page), state.svenTotal + 1);
+	// and was alerted, through the subscription to fentanyl
+	await page.goto(`${base}/alerts`);
+	await page.waitForSelector('.notifications li, .empty');
+	assert.match(await page.textContent('main'), new RegExp(MARK));
+	await shot(page, 'alerts');
 });
 
 test('a user outside the group does not see it: list, search, direct link, graph, dashboard', async () => {
@@ -384,6 +399,9 @@ test('a user outside the group does not see it: list, search, direct link, graph
 	const byObs = await graphNodes(page);
 	assert.ok(byObs.includes('i:3') && !byObs.includes(`i:${state.incident}`));
 	assert.equal(await dashboardTotal(page), state.evaTotal);
+	await page.goto(`${base}/alerts`);
+	await page.waitForSelector('td:has-text("fentanyl")');
+	assert.doesNotMatch(await page.textContent('main'), new RegExp(MARK));
 	assert.equal((await ctx.request.get(`${base}/api/v1/incidents/${state.incident}`)).status(), 404);
 });
 
@@ -413,8 +431,13 @@ test('the graph renders nodes and a click on a node expands it', async () => {
 		grew = Number(await page.getAttribute('#graph', 'data-nodes')) > before;
 	}
 	assert.ok(grew, 'a click expanded the graph');
+	// a wider graph for the screenshot: two hops around the new incident
+	await page.goto(`${base}/network/${state.incident}?depth=2`);
+	assert.ok((await graphNodes(page)).length >= 6);
 	await page.waitForTimeout(300);
 	await shot(page, 'network');
+	await page.goto(`${base}/network/1`);
+	await graphNodes(page);
 	// the node table offers the same expansion to keyboard users
 	await page.click('.graph-table summary');
 	const btn = page.locator('#node-table button:not([disabled])').first();
@@ -532,6 +555,9 @@ test('keyboard: skip link first, focus visible, logout ends the session', async 
 	assert.ok(['INPUT', 'A', 'BUTTON', 'SUMMARY'].includes(tag), tag);
 	assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none');
 
+	await page.goto(`${base}/tokens`);
+	await page.waitForSelector('#tokens-table, .empty, form.inline-form');
+	await shot(page, 'tokens');
 	await page.click('.site-header button:has-text("Log out")');
 	await page.waitForURL(/\/login/);
 	assert.equal((await ctx.request.get(`${base}/api/v1/stats`)).status(), 401);

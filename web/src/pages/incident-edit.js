@@ -102,7 +102,7 @@ function substanceRows(initial) {
 	const el = h(
 		'fieldset',
 		{ class: 'repeat' },
-		h('legend', null, t('incident.substances')),
+		h('legend', { class: 'visually-hidden' }, t('incident.substances')),
 		datalist,
 		rows,
 		h('button', { type: 'button', class: 'btn btn-small', id: 'add-substance', onclick: () => addRow().focus() }, t('edit.add_substance')),
@@ -130,7 +130,7 @@ function observableRows(initial) {
 	const el = h(
 		'fieldset',
 		{ class: 'repeat' },
-		h('legend', null, t('incident.observables')),
+		h('legend', { class: 'visually-hidden' }, t('incident.observables')),
 		h('p', { class: 'hint' }, t('edit.observables_hint')),
 		rows,
 		h('button', { type: 'button', class: 'btn btn-small', id: 'add-observable', onclick: () => addRow().focus() }, t('edit.add_observable')),
@@ -261,7 +261,7 @@ export default {
 			h('section', { class: 'card' }, h('h2', null, t('incident.observables')), obs.el),
 			h('section', { class: 'card' }, h('h2', null, t('edit.section_sharing')), tlp, dist, groupField, h('p', { class: 'hint' }, t('edit.sharing_hint'))),
 			err,
-			h('div', { class: 'actions sticky-actions' }, save, h('a', { href: editing ? `/incidents/${inc.id}` : '/incidents', class: 'btn' }, t('common.cancel'))),
+			h('div', { class: 'actions form-actions' }, save, h('a', { href: editing ? `/incidents/${inc.id}` : '/incidents', class: 'btn' }, t('common.cancel'))),
 		);
 		replace(
 			box,
