@@ -49,6 +49,7 @@ typedef struct scan_model {
 	double corroborate[IDT_SIG_TYPE_COUNT]; /* how much each signal type corroborates */
 	double corroboration_needed;            /* weak terms count when the sum reaches this */
 	size_t near_bytes;                      /* a signal this close to a weak term is "near" */
+	double other_weak;                      /* per other weak term of the same entity */
 	double near_factor;                     /* ... and corroborates this many times more */
 } scan_model;
 

@@ -64,6 +64,8 @@ static int set_key(scan_model *m, const char *k, size_t kn, double w)
 	} else if (KEY("near_factor")) {
 		m->near_factor = w;
 		return 1;
+	} else if (KEY("corroborate.other_weak")) {
+		m->other_weak = w;
 	} else if (KEY("corroboration_needed")) {
 		m->corroboration_needed = w;
 	} else if (kn > 12 && memcmp(k, "corroborate.", 12) == 0) {
@@ -212,6 +214,18 @@ static int corroborated(const scan_model *m, const idt_result *r, size_t i)
 	}
 	double support = 0;
 	for (int t = 0; t < IDT_SIG_TYPE_COUNT; t++) support += best[t];
+	/* Other weak terms naming the same entity ("bud", "nugs", "indica") are independent
+	 * cues: each distinct one adds corroborate.other_weak. */
+	for (size_t k = 0; k < r->nev && m->other_weak > 0; k++) {
+		const idt_evidence *e = &r->ev[k];
+		if (e->kind != IDT_EV_SUBSTANCE || e->substance != w->substance ||
+		    e->term == w->term)
+			continue;
+		int first = 1; /* count each distinct term once */
+		for (size_t j = 0; j < k && first; j++)
+			first = !(r->ev[j].kind == IDT_EV_SUBSTANCE && r->ev[j].term == e->term);
+		if (first) support += m->other_weak;
+	}
 	return support >= m->corroboration_needed - 1e-9;
 }
 
