@@ -52,8 +52,9 @@ int idt__country_valid(const char *s)
 {
 	if (!s || strlen(s) != 2 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1]))
 		return 0;
-	for (const char *p = countries; *p; p += 3)
-		if (p[0] == s[0] && p[1] == s[1]) return 1;
+	/* Codes are 2 letters and a space apart; the last one has no space after it. */
+	for (size_t i = 0; i + 1 < strlen(countries); i += 3)
+		if (countries[i] == s[0] && countries[i + 1] == s[1]) return 1;
 	return 0;
 }
 

@@ -249,7 +249,8 @@ static void test_wallets_corrupted(void **state)
 			}
 			if (b32 && i < 4) continue; /* the HRP: changing it changes the chain */
 			const char *alpha = b32 ? "qpzry9x8gf2tvdw0s3jn54khce6mua7l" : b58;
-			for (const char *c = alpha; *c; c += 5) {
+			for (size_t k = 0; k < strlen(alpha); k += 5) {
+				const char *c = alpha + k;
 				if (*c == a[i]) continue;
 				buf[i] = *c;
 				if (idt_wallet_valid(buf, n, &chain)) fail_msg("%s accepted", buf);
