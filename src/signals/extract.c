@@ -160,38 +160,53 @@ static const keyword kw_w[] = {KW("wa", IDT__KW_WA),         KW("whatsapp", IDT_
                                KW("wechat", IDT__KW_WECHAT), KW("www", IDT__KW_WWW)};
 static const keyword kw_z[] = {KW("zip", IDT__KW_ZIP), KW("zips", IDT__KW_ZIP)};
 
-/* Per first letter a - z: its list, and a bit per keyword length present so that most words
- * cost one lookup.  Every length and second letter in a list must have its bit, or the keyword
- * is never found. */
+/* Per first letter a - z: its list of keywords. */
 static const struct {
 	const keyword *list;
 	size_t n;
-	uint16_t len_mask; /* bit n: some keyword has n letters */
-	uint32_t
-	    second_mask; /* bit c - 'a': some keyword's second letter is c; bit 26: one letter */
 } kw_index[26] = {
-    ['c' - 'a'] = {kw_c, IDT_ARRAY_LEN(kw_c), (1u << 4), (1u << 0) | (1u << 4)},
-    ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d), (1u << 7), (1u << 8)},
-    ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e), (1u << 9), (1u << 8)},
-    ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h), (1u << 4) | (1u << 5), (1u << 0) | (1u << 19)},
-    ['i' - 'a'] = {kw_i, IDT_ARRAY_LEN(kw_i), (1u << 3), (1u << 2)},
-    ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k), (1u << 3), (1u << 8)},
-    ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m), (1u << 3) | (1u << 6), (1u << 14)},
-    ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p), (1u << 5) | (1u << 6), (1u << 7) | (1u << 20)},
-    ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q), (1u << 2), (1u << 15)},
-    ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r), (1u << 8), (1u << 4)},
-    ['s' - 'a'] = {kw_s, IDT_ARRAY_LEN(kw_s),
-                   (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 8),
-                   (1u << 2) | (1u << 8) | (1u << 12) | (1u << 13)},
-    ['t' - 'a'] = {kw_t, IDT_ARRAY_LEN(kw_t),
-                   (1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) |
-                       (1u << 8),
-                   (1u << 4) | (1u << 6) | (1u << 7) | (1u << 26)},
-    ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v), (1u << 5), (1u << 8)},
-    ['w' - 'a'] = {kw_w, IDT_ARRAY_LEN(kw_w),
-                   (1u << 2) | (1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8),
-                   (1u << 0) | (1u << 4) | (1u << 7) | (1u << 8) | (1u << 22)},
-    ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z), (1u << 3) | (1u << 4), (1u << 8)},
+    ['c' - 'a'] = {kw_c, IDT_ARRAY_LEN(kw_c)}, ['d' - 'a'] = {kw_d, IDT_ARRAY_LEN(kw_d)},
+    ['e' - 'a'] = {kw_e, IDT_ARRAY_LEN(kw_e)}, ['h' - 'a'] = {kw_h, IDT_ARRAY_LEN(kw_h)},
+    ['i' - 'a'] = {kw_i, IDT_ARRAY_LEN(kw_i)}, ['k' - 'a'] = {kw_k, IDT_ARRAY_LEN(kw_k)},
+    ['m' - 'a'] = {kw_m, IDT_ARRAY_LEN(kw_m)}, ['p' - 'a'] = {kw_p, IDT_ARRAY_LEN(kw_p)},
+    ['q' - 'a'] = {kw_q, IDT_ARRAY_LEN(kw_q)}, ['r' - 'a'] = {kw_r, IDT_ARRAY_LEN(kw_r)},
+    ['s' - 'a'] = {kw_s, IDT_ARRAY_LEN(kw_s)}, ['t' - 'a'] = {kw_t, IDT_ARRAY_LEN(kw_t)},
+    ['v' - 'a'] = {kw_v, IDT_ARRAY_LEN(kw_v)}, ['w' - 'a'] = {kw_w, IDT_ARRAY_LEN(kw_w)},
+    ['z' - 'a'] = {kw_z, IDT_ARRAY_LEN(kw_z)},
+};
+
+/* The shape of every keyword, so that most words cost one lookup: kw_shape[first letter][length]
+ * has bit c - 'a' set if a keyword of that first letter and length has second letter c (bit 26:
+ * the one-letter keyword).  Every keyword must have its bit, or it is never found (the tests
+ * run idt__kw_selfcheck()). */
+static const uint32_t kw_shape[26][10] = {
+    ['c' - 'a'] = {[4] = (1u << 0) | (1u << 4)},
+    ['d' - 'a'] = {[7] = (1u << 8)},
+    ['e' - 'a'] = {[9] = (1u << 8)},
+    ['h' - 'a'] = {[4] = (1u << 0) | (1u << 19), [5] = (1u << 19)},
+    ['i' - 'a'] = {[3] = (1u << 2)},
+    ['k' - 'a'] = {[3] = (1u << 8)},
+    ['m' - 'a'] = {[3] = (1u << 14), [6] = (1u << 14)},
+    ['p' - 'a'] = {[5] = (1u << 7), [6] = (1u << 20)},
+    ['q' - 'a'] = {[2] = (1u << 15)},
+    ['r' - 'a'] = {[8] = (1u << 4)},
+    ['s' - 'a'] =
+        {[2] = (1u << 2), [3] = (1u << 12), [4] = (1u << 13), [6] = (1u << 8), [8] = (1u << 13)},
+    ['t' - 'a'] = {[1] = (1u << 26),
+                   [2] = (1u << 6),
+                   [3] = (1u << 4),
+                   [4] = (1u << 4),
+                   [6] = (1u << 4),
+                   [7] = (1u << 4) | (1u << 7),
+                   [8] = (1u << 4)},
+    ['v' - 'a'] = {[5] = (1u << 8)},
+    ['w' - 'a'] = {[2] = (1u << 0),
+                   [3] = (1u << 22),
+                   [5] = (1u << 8),
+                   [6] = (1u << 4),
+                   [7] = (1u << 8),
+                   [8] = (1u << 7)},
+    ['z' - 'a'] = {[3] = (1u << 8), [4] = (1u << 8)},
 };
 
 /* Whether a word of n letters at a may be a keyword: its first letter, length and second letter
@@ -199,9 +214,11 @@ static const struct {
 static inline bool kw_maybe(const idt__sx *x, size_t a, size_t n)
 {
 	int c = idt__lower(x->s[a]);
-	if (n > 9 || c < 'a' || c > 'z' || !(kw_index[c - 'a'].len_mask & (1u << n))) return false;
+	if (n > 9 || c < 'a' || c > 'z') return false;
+	uint32_t m = kw_shape[c - 'a'][n];
+	if (!m) return false;
 	int c2 = n > 1 ? idt__lower(x->s[a + 1]) - 'a' : 26;
-	return c2 >= 0 && c2 <= 26 && (kw_index[c - 'a'].second_mask & (1u << c2));
+	return c2 >= 0 && c2 <= 26 && (m & (1u << c2));
 }
 
 int idt__kw_selfcheck(void)
@@ -211,9 +228,8 @@ int idt__kw_selfcheck(void)
 			const keyword *k = &kw_index[c].list[j];
 			size_t n = strlen(k->w);
 			int c2 = n > 1 ? k->w[1] - 'a' : 26;
-			if (k->w[0] != 'a' + c || k->len != n || n > 9 ||
-			    !(kw_index[c].len_mask & (1u << n)) || c2 < 0 || c2 > 26 ||
-			    !(kw_index[c].second_mask & (1u << c2)))
+			if (k->w[0] != 'a' + c || k->len != n || n > 9 || c2 < 0 || c2 > 26 ||
+			    !(kw_shape[c][n] & (1u << c2)))
 				return 0;
 		}
 	return 1;
@@ -286,7 +302,10 @@ static inline bool worth(const idt__sx *x, size_t i, size_t we)
 	size_t n = we - i;
 	int c = x->s[i];
 	if (n >= 25 || idt__digit(c) || email_next(x, we)) return true;
-	if ((n == 3 || n == 4) && c >= 'A' && c <= 'Z') return true; /* "USD 120" */
+	if ((n == 3 || n == 4) && c >= 'A' && c <= 'Z' && /* "USD 120", "BTC0.5" */
+	    (idt__digit(idt__at(x, we)) || idt__at(x, we) == ' ' || idt__at(x, we) == '\t' ||
+	     idt__at(x, we) == 0xC2))
+		return true;
 	return kw_maybe(x, i, n);
 }
 
