@@ -218,16 +218,16 @@ static idt_status push_run(idt_norm *n, uint32_t pos, uint32_t count, uint32_t o
 	return IDT_OK;
 }
 
-static idt_status unit_push(unitvec *v, const unit *u)
+/* Makes room for `need` units in v. */
+static idt_status unit_reserve(unitvec *v, size_t need)
 {
-	if (v->n == v->cap) {
-		size_t nc = v->cap ? v->cap * 2 : 64;
-		unit *p = realloc(v->v, nc * sizeof *p);
-		if (!p) return IDT_ENOMEM;
-		v->v = p;
-		v->cap = nc;
-	}
-	v->v[v->n++] = *u;
+	if (need <= v->cap) return IDT_OK;
+	size_t nc = v->cap ? v->cap * 2 : 64;
+	if (nc < need) nc = need;
+	unit *p = realloc(v->v, nc * sizeof *p);
+	if (!p) return IDT_ENOMEM;
+	v->v = p;
+	v->cap = nc;
 	return IDT_OK;
 }
 
@@ -250,7 +250,7 @@ static const run *find_run(const idt_norm *n, size_t pos)
  * --------------------------------------------------------------------------------------- */
 
 /* Writes nb bytes b produced by the original span [ost, oend) (oend - ost <= OLN_MAX). */
-static void put(idt_norm *n, const char *b, size_t nb, uint32_t ost, uint32_t oend)
+static inline void put(idt_norm *n, const char *b, size_t nb, uint32_t ost, uint32_t oend)
 {
 	for (size_t k = 0; k < nb; k++) {
 		n->out[n->len] = b[k];
@@ -276,7 +276,7 @@ static idt_status merge_letter(idt_norm *n, uint32_t count, uint32_t oend)
 
 /* Writes a unit taken out earlier, merging repeated letters.  *last_c tracks the letter at
  * len-1 that may merge (-1: none). */
-static idt_status emit_unit(idt_norm *n, const unit *u, int *last_c)
+static inline idt_status emit_unit(idt_norm *n, const unit *u, int *last_c)
 {
 	if (u->kind == U_LETTER && *last_c == (unsigned char)u->b[0])
 		return merge_letter(n, u->count, u->oend);
@@ -301,6 +301,9 @@ static idt_status take_units(nstate *st, size_t from, unitvec *v)
 	while (r > 0 && n->runs[r - 1].pos >= from) r--;
 	size_t r0 = r;
 	v->n = 0;
+	/* at most one unit per folded byte */
+	idt_status rs = unit_reserve(v, n->len - from);
+	if (rs != IDT_OK) return rs;
 	for (size_t j = from; j < n->len;) {
 		unsigned char c = (unsigned char)n->out[j];
 		unit u = {.pos = (uint32_t)j, .ost = n->ost[j], .count = 1, .nb = 1};
@@ -331,8 +334,7 @@ static idt_status take_units(nstate *st, size_t from, unitvec *v)
 		} else {
 			u.oend = n->ost[j] + n->oln[j];
 		}
-		idt_status st2 = unit_push(v, &u);
-		if (st2 != IDT_OK) return st2;
+		v->v[v->n++] = u;
 		j += u.nb;
 	}
 	n->len = from;
@@ -372,7 +374,7 @@ static idt_status glue_flush(nstate *st)
 }
 
 /* The original end of the unit whose last byte is folded position j. */
-static uint32_t byte_oend(const idt_norm *n, size_t j)
+static inline uint32_t byte_oend(const idt_norm *n, size_t j)
 {
 	if (n->oln[j] != OLN_RUN) return n->ost[j] + n->oln[j];
 	const run *r = find_run(n, j);
@@ -392,7 +394,10 @@ static bool glue_gap_matches(nstate *st, size_t start)
 		st->g_gap_len = b - a;
 		return true;
 	}
-	return b - a == st->g_gap_len && memcmp(st->in + a, st->in + st->g_gap_ost, b - a) == 0;
+	if (b - a != st->g_gap_len) return false;
+	for (uint32_t k = 0; k < b - a; k++) /* gaps are short: no call */
+		if (st->in[a + k] != st->in[st->g_gap_ost + k]) return false;
+	return true;
 }
 
 /* Records a finished token [start, len) of `units` units for gluing. */
