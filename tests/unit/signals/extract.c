@@ -3,6 +3,7 @@
  * listed signals (type, span, value) and texts that must yield none; the type names; the
  * callback's stop; invalid UTF-8 and empty input.
  */
+#include <pthread.h>
 #include "sigtest.h"
 #include "signals/signals_int.h"
 
@@ -306,6 +307,47 @@ static void test_phone_table(void **state)
 	assert_int_equal(idt__phone_check("999123456789", 12), 0);
 }
 
+/* Several threads extracting from the same text at once get the same signals as one. */
+static const char *const mt_text =
+    "Selling 3.5g for $120 or 0.05 BTC, telegram: @plug_99, +44 7700 900123, "
+    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad."
+    "onion 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed 99% pure";
+
+static void *mt_worker(void *arg)
+{
+	collected *ref = arg, c;
+	for (int k = 0; k < 200; k++) {
+		c.n = 0;
+		if (idt_signals_extract(mt_text, strlen(mt_text), collect_cb, &c) != IDT_OK ||
+		    c.n != ref->n)
+			return (void *)1;
+		for (int j = 0; j < c.n; j++)
+			if (c.sig[j].type != ref->sig[j].type ||
+			    c.sig[j].start != ref->sig[j].start ||
+			    c.sig[j].end != ref->sig[j].end ||
+			    strcmp(c.sig[j].value, ref->sig[j].value) != 0)
+				return (void *)1;
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	static collected ref;
+	pthread_t t[4];
+	memset(&ref, 0, sizeof ref);
+	assert_int_equal(idt_signals_extract(mt_text, strlen(mt_text), collect_cb, &ref), IDT_OK);
+	assert_int_equal(ref.n, 9);
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, mt_worker, &ref), 0);
+	for (int k = 0; k < 4; k++) {
+		void *r;
+		assert_int_equal(pthread_join(t[k], &r), 0);
+		assert_null(r);
+	}
+}
+
 static void test_type_names(void **state)
 {
 	(void)state;
@@ -336,7 +378,7 @@ int main(void)
 	    cmocka_unit_test(test_urls_and_onions), cmocka_unit_test(test_cas),
 	    cmocka_unit_test(test_robustness),      cmocka_unit_test(test_stop),
 	    cmocka_unit_test(test_type_names),      cmocka_unit_test(test_keyword_index),
-	    cmocka_unit_test(test_phone_table),
+	    cmocka_unit_test(test_phone_table),     cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
