@@ -54,7 +54,7 @@ int idt__sx_emit(idt__sx *x, idt_signal_type t, size_t a, size_t b, const char *
 	sig.end = b;
 	if (vn > sizeof sig.value - 1) vn = sizeof sig.value - 1;
 	memcpy(sig.value, v, vn);
-	sig.value[vn] = 0;
+	memset(sig.value + vn, 0, sizeof sig.value - vn); /* no stale bytes after the NUL */
 	if (x->fn(x->ctx, &sig)) x->stopped = 1;
 	return x->stopped;
 }
