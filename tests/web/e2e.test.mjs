@@ -366,7 +366,7 @@ async function csrf(ctx) {
 test('a user of another organisation in the group sees it: list, search, graph, dashboard', async () => {
 	const { page } = state.sven;
 	assert.equal(await searchCount(page, MARK), 1);
-	await shot(page, 'incidents');
+	await shot(page, 'incidents-search');
 	await page.click(`a[href="/incidents/${state.incident}"]`);
 	await page.waitForSelector('#distribution');
 	assert.match(await page.textContent('h1'), new RegExp(MARK));
@@ -450,6 +450,9 @@ test('the graph renders nodes and a click on a node expands it', async () => {
 
 test('the dashboard draws its charts and the map of routes', async () => {
 	const { page } = state.nora;
+	await page.goto(`${base}/incidents`);
+	await page.waitForSelector('.incidents-table');
+	await shot(page, 'incidents');
 	const total = await dashboardTotal(page);
 	assert.ok(total >= 15, `total ${total}`);
 	const canvases = await page.$$eval('.chart-card canvas', (cs) =>
@@ -530,11 +533,12 @@ test('narrow screen: one column, a menu button, no sideways scrolling', async ()
 	await shot(page, 'narrow-menu');
 	await page.click('.menu-toggle');
 	await shot(page, 'narrow-triage', { fullPage: true });
-	for (const p of [`/incidents/${state.incident}`, '/incidents', '/dashboard', '/warnings']) {
+	for (const p of [`/incidents/${state.incident}`, `/incidents/${state.incident}/edit`, '/incidents', `/network/${state.incident}`, '/dashboard', '/alerts', '/warnings']) {
 		await page.goto(base + p);
 		await ready(page);
 		if (p === '/dashboard') await page.waitForSelector('main[data-drawn="true"]', { timeout: 30000 });
 		assert.ok((await overflow()) <= 1, `${p} overflows by ${await overflow()}`);
+		if (p === `/incidents/${state.incident}`) await shot(page, 'narrow-incident');
 	}
 	await shot(page, 'narrow-dashboard');
 	await ctx.close();

@@ -9,8 +9,15 @@ let locale = 'en';
 let messages = catalogues[locale];
 const reported = new Set();
 
+let plural = null;
+// t('key', {n: 1}) uses 'key_one' (or another CLDR plural category) when the catalogue has it.
 export function t(key, params) {
 	let m = messages[key];
+	if (params && params.n !== undefined) {
+		plural ??= new Intl.PluralRules(locale);
+		const form = messages[`${key}_${plural.select(Number(String(params.n).replace(/[^\d.-]/g, '')))}`];
+		if (form !== undefined) m = form;
+	}
 	if (m === undefined) {
 		if (!reported.has(key)) {
 			reported.add(key);

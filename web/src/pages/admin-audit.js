@@ -1,5 +1,6 @@
-// admin-audit.js: the audit log, newest page last as the server gives it (oldest first, paged
-// with `after`), a check of the hash chain, and the export as JSON Lines.
+// admin-audit.js: the audit log (the newest entries first shown; pages of 100 in the order
+// the server keeps them, oldest first, moved with `after`), a check of the hash chain, and
+// the export as JSON Lines.
 import { h, replace } from '../lib/dom.js';
 import { t, tv, formatTime, formatNumber } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
@@ -11,7 +12,7 @@ const LIMIT = 100;
 export default {
 	title: 'admin.audit',
 	async render({ main, query, navigate }) {
-		const after = Math.max(0, Number(query.get('after')) || 0);
+		let after = Math.max(0, Number(query.get('after')) || 0);
 		const verifyOut = h('span', { role: 'status', id: 'verify-result' });
 		const verify = h(
 			'button',
@@ -36,6 +37,18 @@ export default {
 		const box = h('div', null, loading());
 		main.append(box);
 		try {
+			// without ?after=, show the newest entries: GET /audit pages oldest first and gives
+			// no total, so walk to its end in pages of 1,000 (at most 200 of them)
+			if (!query.has('after')) {
+				let last = 0;
+				for (let i = 0; i < 200; i++) {
+					const page = await get('/audit', { after: last, limit: 1000 });
+					if (!page.items.length) break;
+					last = page.items[page.items.length - 1].id;
+					if (page.items.length < 1000) break;
+				}
+				after = Math.max(0, last - LIMIT);
+			}
 			const r = await get('/audit', { after, limit: LIMIT });
 			const items = r.items;
 			const last = items.length ? items[items.length - 1].id : after;
@@ -56,9 +69,10 @@ export default {
 				h(
 					'nav',
 					{ class: 'pager', 'aria-label': t('common.pages') },
-					h('button', { type: 'button', class: 'btn', disabled: after === 0, onclick: () => navigate(`/admin/audit${after > LIMIT ? `?after=${after - LIMIT}` : ''}`) }, t('audit.older')),
+					h('button', { type: 'button', class: 'btn', disabled: after === 0, onclick: () => navigate(`/admin/audit?after=${Math.max(0, after - LIMIT)}`) }, t('audit.older')),
 					h('span', null, items.length ? t('audit.range', { from: items[0].id, to: last }) : ''),
 					h('button', { type: 'button', class: 'btn', disabled: items.length < LIMIT, onclick: () => navigate(`/admin/audit?after=${last}`) }, t('audit.newer')),
+					h('a', { href: '/admin/audit', class: 'btn btn-link' }, t('audit.latest')),
 				),
 			);
 		} catch (e) {

@@ -79,10 +79,10 @@ export default {
 			wheelSensitivity: 0.3,
 			boxSelectionEnabled: false,
 			style: [
-				{ selector: 'node', style: { label: 'data(label)', 'font-size': 10, 'text-wrap': 'ellipsis', 'text-max-width': 140, 'text-valign': 'bottom', 'text-margin-y': 4, color: '#1f2937', 'background-color': 'data(colour)', width: 26, height: 26, 'border-width': 2, 'border-color': '#fff' } },
-				{ selector: 'node[kind = "observable"]', style: { shape: 'diamond', width: 20, height: 20, 'font-size': 9 } },
+				{ selector: 'node', style: { label: 'data(label)', 'font-size': 12, 'text-wrap': 'ellipsis', 'text-max-width': 160, 'text-valign': 'bottom', 'text-margin-y': 4, color: '#1f2937', 'background-color': 'data(colour)', width: 30, height: 30, 'border-width': 2, 'border-color': '#fff' } },
+				{ selector: 'node[kind = "observable"]', style: { shape: 'diamond', width: 24, height: 24, 'font-size': 11 } },
 				{ selector: 'node[?expanded]', style: { 'border-color': '#111827', 'border-width': 3 } },
-				{ selector: 'node[?root]', style: { width: 36, height: 36 } },
+				{ selector: 'node[?root]', style: { width: 42, height: 42 } },
 				{ selector: 'node:selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
 				{ selector: 'edge', style: { width: 1.5, 'line-color': '#9ca3af', 'curve-style': 'bezier' } },
 				{ selector: 'edge[kind = "route"]', style: { 'line-style': 'dashed', 'line-color': '#ea580c', width: 2 } },
@@ -150,8 +150,16 @@ export default {
 		};
 
 		const relayout = () => {
-			cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true, padding: 30, idealEdgeLength: () => 90, nodeRepulsion: () => 9000 }).run();
+			// spread the layout over the container's shape, not a tall or narrow strip
+			const w = Math.max(300, container.clientWidth);
+			const hgt = Math.max(300, container.clientHeight);
+			const scale = Math.max(1, Math.sqrt(cy.nodes().length / 12));
+			cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true, padding: 30, boundingBox: { x1: 0, y1: 0, w: w * scale, h: hgt * scale }, idealEdgeLength: () => 80, nodeRepulsion: () => 12000, gravity: 0.6, componentSpacing: 60 }).run();
 			cy.fit(undefined, 30);
+			if (cy.zoom() > 1.4) {
+				cy.zoom(1.4);
+				cy.center();
+			}
 		};
 
 		const showDetails = (node) => {
