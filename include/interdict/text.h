@@ -39,7 +39,9 @@
  *   join the span of the letter before it.  White space, controls, NUL, punctuation, math
  *   (Sm) and modifier (Sk) symbols are separators.  Other symbols (So, Sc: emoji, "€") are
  *   each a token of their own ("buy❄now" → "buy ❄ now"); unassigned and private-use code
- *   points too.  Symbols with a compatibility form fold like letters ("Ⓐ" → "a", "™" → "tm").
+ *   points too.  Symbols with a compatibility form fold like letters ("Ⓐ" → "a", "™" → "tm"),
+ *   and so do the negative circled and squared letters ("🅰" → "a").  "μ" and "µ" fold to
+ *   "u" (micro: "100µg" → "100ug"), not to the "m" their capital looks like.
  *
  *   Leetspeak.  Applied per segment, a maximal run of ASCII letters, digits and "@$!|" inside a
  *   token.  In a segment with at least 2 ASCII letters: its leading digits stay (numbers with

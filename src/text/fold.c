@@ -33,7 +33,10 @@
  *   - a decimal digit of any script (Nd) becomes its ASCII digit ("٣" → "3");
  *   - other code points are kept when they are letters or symbols, and become a separator
  *     (ASCII space) when they are punctuation, spaces or other symbols ("⑴" → "1", "℀" → "a c").
- * Symbols with a compatibility mapping fold like letters ("Ⓐ" → "a", "™" → "tm").  Punctuation
+ * Symbols with a compatibility mapping fold like letters ("Ⓐ" → "a", "™" → "tm"), and so do
+ * the negative circled and squared Latin letters U+1F150.. and U+1F170.. ("🅰" → "a"), which
+ * have none.  Exception: "μ" (and "µ", "Μ") folds to "u", as in "ug", not to the "m" its
+ * capital looks like.  Punctuation
  * whose NFKC form is one of the leet symbols "@$!|" (fullwidth "＠") maps to it.
  *
  * Building takes ~20-40 ms (most of it opening ICU's confusables data); blocks of 256 identical
@@ -199,6 +202,10 @@ static size_t fold_one(build_ctx *bc, UChar32 c, char *out)
 	if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) || t == U_FORMAT_CHAR ||
 	    is_mark_type(t))
 		return 0;
+	if (c == 0x03BC) { /* μ, also from µ and Μ: micro, as in "ug" (Μ looks like M) */
+		*out = 'u';
+		return 1;
+	}
 	if (t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER) {
 		char a = ascii_lookalike(bc, c);
 		if (!a) {
@@ -260,6 +267,12 @@ static uint32_t entry_for(build_ctx *bc, UChar32 cp)
 	if (t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR) return FOLD_SYMBOL;
 	if (t == U_SURROGATE) return FOLD_SEP;
 	if (cp >= 0x1F3FB && cp <= 0x1F3FF) return FOLD_DROP; /* emoji skin tones */
+	if ((cp >= 0x1F150 && cp <= 0x1F169) || (cp >= 0x1F170 && cp <= 0x1F189)) {
+		/* negative circled and squared Latin letters ("🅲🅾🅺🅴"): symbols without a
+		 * compatibility form, used as letters */
+		char c = (char)('a' + (cp - (cp >= 0x1F170 ? 0x1F170 : 0x1F150)));
+		return pool_entry(bc, &c, 1);
+	}
 	if (t == U_FORMAT_CHAR || u_hasBinaryProperty(cp, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
 		return FOLD_DROP;
 	if (is_mark_type(t)) return FOLD_MARK;

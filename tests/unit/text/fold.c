@@ -106,6 +106,8 @@ static size_t ref_fold(uint32_t cp, char *out)
 			if (buf[0] != ' ' || (k > 0 && out[k - 1] != ' ')) out[k++] = buf[0];
 		} else if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
 			continue;
+		} else if (c == 0x03BC || c == 0x039C) { /* documented: micro */
+			out[k++] = 'u';
 		} else if (t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER ||
 		           t == U_TITLECASE_LETTER) {
 			char l = lookalike(c);
@@ -239,6 +241,13 @@ static void test_documented_folds(void **state)
 	    {0x0437, "\xD0\xB7"}, /* з stays: no letter→digit */
 	    {0x0414, "\xD0\xB4"}, /* Д → д */
 	    {0xFF20, "@"},
+	    {0x00B5, "u"},
+	    {0x03BC, "u"},
+	    {0x039C, "u"},
+	    {0x1F170, "a"},
+	    {0x1F189, "z"},
+	    {0x1F150, "a"},
+	    {0x1F1FA, "\xF0\x9F\x87\xBA"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char out[128];

@@ -135,6 +135,11 @@ static void test_fullwidth_and_math(void **state)
 	/* circled letters and the fullwidth at sign */
 	NORM_IS("\xE2\x93\x92\xE2\x93\x9E\xE2\x93\x9A\xE2\x93\x94 m\xEF\xBC\xA0ndy", "coke mandy");
 	span_is("mandy", 13, 20);
+	/* negative squared letters 🅲🅾🅺🅴; micrograms stay micrograms */
+	NORM_IS("\xF0\x9F\x85\xB2\xF0\x9F\x85\xBE\xF0\x9F\x85\xBA\xF0\x9F\x85\xB4 100\xC2\xB5g",
+	        "coke 100ug");
+	span_is("coke", 0, 16);
+	span_is("100ug", 17, 23);
 }
 
 static void test_diacritics(void **state)
