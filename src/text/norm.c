@@ -14,6 +14,15 @@
  *   - single-letter tokens are remembered as a glue run; when the run ends and had >= 3 letters
  *     the run is taken back out and re-emitted without its spaces.
  *
+ * Speed.  The general path (ascii_char(), nonascii(), tok_end(), glue_token()) handles every
+ * character and is the reference.  In front of it, fast loops take the common cases with their
+ * state in locals: fast_run() between and through ordinary tokens (and block16(), 16 ASCII
+ * bytes at a time with SSE2, for runs of letters and single spaces), word_run() for ASCII
+ * letters and digits inside a token, letter_run8() for letters of other scripts.  They must
+ * give exactly what the general path gives; idt__norm_reference switches them off so that
+ * tests/unit/text and fuzz/fuzz_normalize.c can compare.  bench/bench_norm measures the pass
+ * (about 1.3x the speed of ICU's NFKC_Casefold on mostly-ASCII listings).
+ *
  * The offset map costs 5 bytes per folded byte: `ost` (uint32, the original offset of the
  * character that produced the byte) and `oln` (uint8, the original length of that character,
  * including combining marks that followed it, up to 254).  oln == OLN_RUN marks an ASCII letter
@@ -23,7 +32,8 @@
  *
  * Memory: the buffers grow in steps while a text is normalised and are kept for the next call;
  * the folded text may not exceed the cap given to idt_norm_new() (IDT_ELIMIT), and the buffers
- * never exceed it by more than one 64 KiB input chunk.
+ * never exceed it by more than one 64 KiB input chunk.  The scratch unit buffers of the slow
+ * path hold at most 64 KiB worth of units (SLOW_MAX).
  */
 #include <stdbool.h>
 #include <stdlib.h>
