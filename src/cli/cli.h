@@ -30,6 +30,8 @@ int idt_cmd_serve(int argc, char **argv);
 int idt_cmd_admin(int argc, char **argv);
 int idt_cmd_worker(int argc, char **argv);
 int idt_cmd_collect(int argc, char **argv);
+int idt_cmd_watch(int argc, char **argv);
+int idt_cmd_evidence(int argc, char **argv);
 
 /* Prints "interdict: " + message to standard error. */
 void idt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
