@@ -27,6 +27,7 @@ const { chromium } = require('playwright-core');
 
 const USERS = {
 	admin: ['admin', 'demo-admin-2026'],
+	nick: ['nick.viewer', 'demo-viewer-2026'], // Northland Customs, viewer
 	nora: ['nora.analyst', 'demo-analyst-2026'], // Northland Customs (org 1), group 1 owner
 	sven: ['sven.analyst', 'demo-analyst-2026'], // Southland Police (org 2), in group 1
 	eva: ['eva.checker', 'demo-analyst-2026'], // Eastport Drug Checking (org 3), not in group 1
@@ -519,10 +520,32 @@ test('administration: organisations, users, sharing groups, API tokens, audit lo
 	assert.match(hist, /changed/);
 });
 
+test('a viewer reads but cannot triage or edit', async () => {
+	const { ctx, page } = await session('nick');
+	await page.goto(`${base}/triage`);
+	await page.waitForSelector('.hit-row');
+	assert.equal(await page.$$eval('.hit-row input[type=checkbox], .hit-detail button.btn-primary', (e) => e.length), 0);
+	await page.keyboard.press('c');
+	assert.equal(await page.$$eval('dialog[open]', (e) => e.length), 0);
+	await page.goto(`${base}/incidents/${state.incident}`);
+	await page.waitForSelector('#distribution');
+	assert.equal(await page.$$eval('a:has-text("Edit"), button:has-text("Delete"), form.upload', (e) => e.length), 0);
+	await page.goto(`${base}/incidents/new`);
+	await ready(page);
+	assert.match(await page.textContent('h1'), /Page not found/);
+	await ctx.close();
+});
+
 test('narrow screen: one column, a menu button, no sideways scrolling', async () => {
 	const ctx = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 	const page = await ctx.newPage();
-	await login(page, 'nora');
+	// a link followed before login comes back after it
+	await page.goto(`${base}/incidents/${state.incident}`);
+	await page.waitForURL(/\/login\?next=/);
+	await page.fill('input[name=username]', USERS.nora[0]);
+	await page.fill('input[name=password]', USERS.nora[1]);
+	await page.click('form.login-form button[type=submit]');
+	await page.waitForURL(new RegExp(`/incidents/${state.incident}$`));
 	await page.goto(`${base}/triage`);
 	await page.waitForSelector('.hit-row');
 	const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -157,6 +157,7 @@ async function render() {
 	if (!m || (m.route.admin && !can.admin()) || (m.route.write && !can.write())) {
 		document.title = `${t('error.page_not_found')} · ${t('app.name')}`;
 		replace(main, h('h1', { tabindex: '-1', id: 'page-title' }, t('error.page_not_found')), h('p', null, h('a', { href: '/' }, t('error.go_home'))));
+		main.dataset.ready = 'true';
 		return;
 	}
 	try {

@@ -1,6 +1,6 @@
 // admin-users.js: users (list, create, change role, disable or enable, set a new password).
 import { h, replace, field, select } from '../lib/dom.js';
-import { t, tv, formatTime } from '../lib/i18n.js';
+import { t, formatTime } from '../lib/i18n.js';
 import { get, post, patch } from '../lib/api.js';
 import { loading, errorBox, errorText, toast, pageHeader, dialog } from '../lib/ui.js';
 import { adminNav, table } from '../lib/admin.js';

@@ -4,7 +4,7 @@
 // for its organisation, upload), correlations, and its history from the audit log.
 import { h, replace } from '../lib/dom.js';
 import { t, tv, formatDate, formatTime, formatNumber, countryName } from '../lib/i18n.js';
-import { get, post, del, request, getAll, can, session } from '../lib/api.js';
+import { get, post, del, request, can } from '../lib/api.js';
 import { loading, errorBox, errorText, toast, tlpBadge, facts, confirmDialog, pageHeader, emptyState } from '../lib/ui.js';
 import { highlightedFields, legend } from '../lib/highlight.js';
 import { verdictFields } from '../lib/evidence.js';
@@ -117,7 +117,7 @@ function attachmentsView(inc, reload) {
 				),
 			)
 		: h('p', { class: 'muted' }, t('incident.no_attachments'));
-	if (!inc.editable) return list;
+	if (!inc.editable || !can.write()) return list;
 	const file = h('input', { type: 'file', id: 'attachment-file' });
 	const status = h('span', { role: 'status', class: 'muted' });
 	const form = h(

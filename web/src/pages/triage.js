@@ -4,7 +4,7 @@
 // with a reason, x selects it for the bulk actions.  Filters live in the URL.
 import { h, replace, field, select, typingInto } from '../lib/dom.js';
 import { t, tv, formatTime, formatNumber } from '../lib/i18n.js';
-import { get, post, getAll, can, myGroups } from '../lib/api.js';
+import { post, getAll, can, myGroups } from '../lib/api.js';
 import { dialog, toast, errorText, errorBox, loading, scoreBadge, pageHeader, emptyState } from '../lib/ui.js';
 import { highlightedFields, legend } from '../lib/highlight.js';
 
@@ -416,6 +416,12 @@ export default {
 			bulkDismiss.addEventListener('click', () => dismissHits(visible.filter((x) => selected.has(x.id))));
 		}
 
+		// the selected hits that are shown, or else the current one
+		const batchFor = (hit) => {
+			const sel = visible.filter((x) => selected.has(x.id));
+			return sel.length ? sel : [hit];
+		};
+
 		const onKey = (e) => {
 			if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
 			if (document.querySelector('dialog[open]') || typingInto(e.target)) return;
@@ -440,12 +446,12 @@ export default {
 				case 'c':
 					if (!writer || !hit) return;
 					e.preventDefault();
-					confirmHits(selected.size ? visible.filter((x) => selected.has(x.id)) : [hit]);
+					confirmHits(batchFor(hit));
 					return;
 				case 'd':
 					if (!writer || !hit) return;
 					e.preventDefault();
-					dismissHits(selected.size ? visible.filter((x) => selected.has(x.id)) : [hit]);
+					dismissHits(batchFor(hit));
 					return;
 				case '/':
 					e.preventDefault();
