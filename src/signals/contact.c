@@ -486,9 +486,14 @@ static size_t after_keyword(const idt__sx *x, size_t p, bool *strong)
 	if (idt__sx_eq(x, p, w, "me") || idt__sx_eq(x, p, w, "id")) {
 		*strong = true;
 		p = idt__sx_spaces(x, w, 3);
-		while (idt__at(x, p) == ':' || idt__at(x, p) == '-')
+		for (int k = 0; k < 2 && (idt__at(x, p) == ':' || idt__at(x, p) == '-'); k++)
 			p = idt__sx_spaces(x, p + 1, 3);
+		w = idt__sx_word_end(x, p);
 	}
+	/* one filler word: "whatsapp me on +44...", "my wickr is dr_white" */
+	if (idt__at(x, w) == ' ' && (idt__sx_eq(x, p, w, "on") || idt__sx_eq(x, p, w, "at") ||
+	                             idt__sx_eq(x, p, w, "via") || idt__sx_eq(x, p, w, "is")))
+		p = idt__sx_spaces(x, w, 3);
 	return p;
 }
 

@@ -128,6 +128,10 @@ static void test_contacts(void **state)
 	CHECK("Signal: +44 7700 900123", {CON, "Signal: +44 7700 900123", "signal:+447700900123"},
 	      {PHONE, "+44 7700 900123", "+447700900123"});
 	CHECK("signal dealer.42", {CON, "signal dealer.42", "signal:dealer.42"});
+	CHECK("whatsapp me on +44 7700 900123, my wickr is dr_white",
+	      {CON, "whatsapp me on +44 7700 900123", "whatsapp:+447700900123"},
+	      {PHONE, "+44 7700 900123", "+447700900123"},
+	      {CON, "wickr is dr_white", "wickr:dr_white"});
 	CHECK("whatsapp +1 (555) 234-5678 wa.me/447700900123",
 	      {CON, "whatsapp +1 (555) 234-5678", "whatsapp:+15552345678"},
 	      {PHONE, "+1 (555) 234-5678", "+15552345678"},
@@ -148,7 +152,7 @@ static void test_contacts(void **state)
 	CHECK("WeChat: plug_888 ICQ 123456789", {CON, "WeChat: plug_888", "wechat:plug_888"},
 	      {CON, "ICQ 123456789", "icq:123456789"});
 	/* keywords without handles, or with a rule of dashes after them */
-	check_none("snap  -------------- ignore, telegram ---- name_1");
+	check_none("snap  -------------- ignore, telegram ---- name_1, wickr me ----- x_1");
 	check_none("the telegram channel, wickr is down, signal strength, snap a photo, "
 	           "sc 2 days, tg me, threema abcd1234, kik off, t.me/abc");
 }
