@@ -23,7 +23,10 @@ try:
     errors = []
 
     def writer(n):
-        c = srv.login("a-analyst")
+        try:
+            c = srv.login("a-analyst")
+        except (ConnectionError, OSError):
+            return  # killed before this writer got going
         k = 0
         while not stop.is_set():
             k += 1
