@@ -372,6 +372,7 @@ static void take_page(wround *r, size_t si, const idt_watch_source *s, const cha
 	if (!ex.bad && !id.bad &&
 	    idt_result_json(r->o->sc, r->res, fields, nf, id.p, id.len, ex.p, ex.len, &v.p, &v.len,
 	                    &v.cap) == IDT_OK &&
+	    (jraw(&v, "", 0), !v.bad) && /* idt_result_json leaves no NUL */
 	    push_hit(r, si, s, url, f->date, v.p, loc) == 0)
 		v.p = NULL; /* handed to the hit */
 	else

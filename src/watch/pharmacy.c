@@ -223,6 +223,7 @@ idt_status idt_pharmacy_assess(const idt_pharmacy *p, double *score, const char 
 		snprintf(r[nr++], sizeof r[0], "%s", dom);
 	}
 	if (s > 1) s = 1;
+	s = (double)(long)(s * 100 + 0.5) / 100; /* two decimals, as reported */
 	*score = s;
 	*verdict = s >= 0.6 ? "likely-illegitimate" : s >= 0.3 ? "suspicious" : "no-red-flags";
 	json_t *arr = json_array();
