@@ -63,4 +63,11 @@ int idt__h_notifs_list(idt_req *r, char **p);
 int idt__h_notif_read(idt_req *r, char **p);
 int idt__h_alerts_atom(idt_req *r, char **p);
 
+/* routes_interop.c, openapi.c (issue 8: exchange formats) */
+int idt__h_export_incident(idt_req *r, char **p);
+int idt__h_export_search(idt_req *r, char **p);
+int idt__h_export_group(idt_req *r, char **p);
+int idt__h_import(idt_req *r, char **p);
+int idt__h_openapi(idt_req *r, char **p);
+
 #endif
