@@ -197,6 +197,10 @@ idt_status idt__json_line(const char *s, size_t n, const char *const *keys, cons
                           size_t nkeys, idt__json_span *vals, const char **err_msg,
                           size_t *err_off);
 
+/* 1 if s[0..n) is valid UTF-8 by the vector check idt__json_line uses; 0 if it is invalid or
+ * the CPU lacks the instructions (exposed for tests). */
+int idt__json_utf8_valid(const char *s, size_t n);
+
 /* Decodes the JSON string literal sp (validated by idt__json_line) into out, which must have
  * room for sp->n bytes; returns the decoded length. */
 size_t idt__json_unescape(const idt__json_span *sp, char *out);

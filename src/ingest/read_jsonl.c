@@ -106,6 +106,7 @@ static inline size_t utf8_len(const unsigned char *p, const unsigned char *e)
 	return 0;
 }
 
+#if !defined(__SSE2__)
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -119,25 +120,29 @@ static inline uint64_t special_bytes(uint64_t w)
 	uint64_t zq = (q - ONES) & ~q, zb = (b - ONES) & ~b;
 	return (lt | zq | zb | w) & HIGHS;
 }
+#endif
 
 /*
  * Scans a string whose opening quote is just before p.  Returns the byte after the closing
  * quote, or NULL with *bad (the offending byte) and *msg set.  *esc is set if the string holds
  * a backslash escape.
  */
-static const unsigned char *scan_string(const unsigned char *p, const unsigned char *e, int *esc,
-                                        const unsigned char **bad, const char **msg)
+static inline __attribute__((always_inline)) const unsigned char *
+scan_string_impl(const unsigned char *p, const unsigned char *e, int *esc,
+                 const unsigned char **bad, const char **msg, const int utf8_ok)
 {
 	for (;;) {
 #if defined(__SSE2__)
 		const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-		const __m128i sp = _mm_set1_epi8(0x20);
+		const __m128i sp = _mm_set1_epi8(0x20), c1f = _mm_set1_epi8(0x1F);
 		while (e - p >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-			/* signed compare: below 0x20, and 0x80..0xFF (negative) */
-			__m128i m =
-			    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)),
-			                 _mm_cmplt_epi8(x, sp));
+			/* quote, backslash, and: bytes below 0x20, or (UTF-8 not yet validated)
+			 * 0x80..0xFF too, which a signed compare gives as negative */
+			__m128i ctl = utf8_ok ? _mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x)
+			                      : _mm_cmplt_epi8(x, sp);
+			__m128i m = _mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, bs)), ctl);
 			unsigned mask = (unsigned)_mm_movemask_epi8(m);
 			if (mask) {
 				p += __builtin_ctz(mask);
@@ -164,6 +169,10 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 		}
 		unsigned char c = *p;
 		if (c == '"') return p + 1;
+		if (c >= 0x80 && utf8_ok) {
+			p++;
+			continue;
+		}
 		if (c >= 0x80) {
 			/* a run of non-ASCII characters (Cyrillic, CJK words) without leaving */
 			do {
@@ -238,6 +247,143 @@ static const unsigned char *scan_string(const unsigned char *p, const unsigned c
 			p += 6;
 		}
 	}
+}
+
+/* The string scanner for lines whose UTF-8 is not (yet) known to be valid. */
+static const unsigned char *scan_string(const unsigned char *p, const unsigned char *e, int *esc,
+                                        const unsigned char **bad, const char **msg)
+{
+	return scan_string_impl(p, e, esc, bad, msg, 0);
+}
+
+/* The string scanner for lines already validated as UTF-8 (utf8_valid()). */
+static const unsigned char *scan_string_valid(const unsigned char *p, const unsigned char *e,
+                                              int *esc, const unsigned char **bad, const char **msg)
+{
+	return scan_string_impl(p, e, esc, bad, msg, 1);
+}
+
+/* ======================================================================================
+ * UTF-8 validation of a whole line, 16 bytes at a time (SSSE3)
+ *
+ * The lookup algorithm of Keiser and Lemire ("Validating UTF-8 in less than one instruction
+ * per byte", 2021): three 16-entry tables indexed by the high nibble of the previous byte, its
+ * low nibble and the high nibble of the current byte flag every invalid two-byte pattern; the
+ * bytes that must be the 2nd/3rd continuation of a 3- or 4-byte sequence are checked apart.
+ * Same acceptance as utf8_len(): no overlongs, surrogates or code points above U+10FFFF.
+ * ====================================================================================== */
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <tmmintrin.h>
+#define HAVE_UTF8_SSSE3 1
+
+enum {
+	TOO_SHORT = 1 << 0,
+	TOO_LONG = 1 << 1,
+	OVERLONG_3 = 1 << 2,
+	TOO_LARGE = 1 << 3,
+	SURROGATE = 1 << 4,
+	OVERLONG_2 = 1 << 5,
+	TOO_LARGE_1000 = 1 << 6,
+	OVERLONG_4 = 1 << 6,
+	TWO_CONTS = -128, /* bit 7, written so that it fits a (signed) char */
+	CARRY = TOO_SHORT | TOO_LONG | TWO_CONTS,
+};
+
+__attribute__((target("ssse3"))) static inline __m128i hi_nibble(__m128i x)
+{
+	return _mm_and_si128(_mm_srli_epi16(x, 4), _mm_set1_epi8(0x0F));
+}
+
+/* The error bits of block `in` after block `prev`. */
+__attribute__((target("ssse3"))) static inline __m128i utf8_block(__m128i in, __m128i prev)
+{
+	const __m128i t1h =
+	    _mm_setr_epi8(TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG,
+	                  TOO_LONG, TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS,
+	                  TOO_SHORT | OVERLONG_2, TOO_SHORT, TOO_SHORT | OVERLONG_3 | SURROGATE,
+	                  TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4);
+	const __m128i t1l = _mm_setr_epi8(
+	    CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, CARRY | OVERLONG_2, CARRY, CARRY,
+	    CARRY | TOO_LARGE, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE,
+	    CARRY | TOO_LARGE | TOO_LARGE_1000, CARRY | TOO_LARGE | TOO_LARGE_1000);
+	const __m128i t2h = _mm_setr_epi8(
+	    TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | OVERLONG_4,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE,
+	    TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, TOO_SHORT, TOO_SHORT,
+	    TOO_SHORT, TOO_SHORT);
+	__m128i prev1 = _mm_alignr_epi8(in, prev, 15);
+	__m128i sc = _mm_and_si128(
+	    _mm_and_si128(_mm_shuffle_epi8(t1h, hi_nibble(prev1)),
+	                  _mm_shuffle_epi8(t1l, _mm_and_si128(prev1, _mm_set1_epi8(0x0F)))),
+	    _mm_shuffle_epi8(t2h, hi_nibble(in)));
+	__m128i prev2 = _mm_alignr_epi8(in, prev, 14);
+	__m128i prev3 = _mm_alignr_epi8(in, prev, 13);
+	__m128i third = _mm_subs_epu8(prev2, _mm_set1_epi8((char)(0xE0 - 0x80)));
+	__m128i fourth = _mm_subs_epu8(prev3, _mm_set1_epi8((char)(0xF0 - 0x80)));
+	__m128i must23 = _mm_and_si128(_mm_or_si128(third, fourth), _mm_set1_epi8((char)0x80));
+	return _mm_xor_si128(must23, sc);
+}
+
+/* Bytes of `in` that would leave a sequence unfinished if the input ended after it. */
+__attribute__((target("ssse3"))) static inline __m128i utf8_incomplete(__m128i in)
+{
+	const __m128i max = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	                                  (char)(0xF0 - 1), (char)(0xE0 - 1), (char)(0xC0 - 1));
+	return _mm_subs_epu8(in, max);
+}
+
+__attribute__((target("ssse3"))) static int utf8_valid_ssse3(const unsigned char *s, size_t n)
+{
+	__m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128(), inc = _mm_setzero_si128();
+	size_t i = 0;
+	for (;; i += 16) {
+		__m128i in;
+		if (i + 16 <= n) {
+			in = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		} else {
+			unsigned char tail[16] = {0}; /* padded with ASCII NULs */
+			if (i < n) memcpy(tail, s + i, n - i);
+			in = _mm_loadu_si128((const __m128i *)(const void *)tail);
+		}
+		if (_mm_movemask_epi8(in) == 0) {
+			err = _mm_or_si128(err, inc); /* ASCII: a sequence left open is an error */
+		} else {
+			err = _mm_or_si128(err, utf8_block(in, prev));
+			inc = utf8_incomplete(in);
+		}
+		if (_mm_movemask_epi8(in) == 0) inc = _mm_setzero_si128();
+		prev = in;
+		if (i + 16 >= n) break;
+	}
+	err = _mm_or_si128(err, inc);
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(err, _mm_setzero_si128())) == 0xFFFF;
+}
+#endif
+
+/* 1 if s[0..n) is known to be valid UTF-8; 0 if invalid or not checked here (the caller then
+ * validates character by character). */
+static int utf8_valid(const unsigned char *s, size_t n);
+
+int idt__json_utf8_valid(const char *s, size_t n)
+{
+	return utf8_valid((const unsigned char *)s, n);
+}
+
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+#ifdef HAVE_UTF8_SSSE3
+	if (__builtin_cpu_supports("ssse3")) return utf8_valid_ssse3(s, n);
+#endif
+	(void)s;
+	(void)n;
+	return 0;
 }
 
 static inline int is_digit(unsigned char c)
@@ -424,6 +570,10 @@ idt_status idt__json_line(const char *s, size_t n, const char *const *keys, cons
 
 	if (nkeys > MAX_KEYS) nkeys = MAX_KEYS;
 	for (size_t i = 0; i < nkeys; i++) vals[i] = (idt__json_span){NULL, 0, 0};
+	/* valid UTF-8 checked for the whole line at once, when the CPU can: then the string scan
+	 * need not decode characters (jansson checks every byte too, so acceptance is the same;
+	 * an invalid line is scanned character by character to find its first error) */
+	const int ok8 = utf8_valid(b, n);
 	p = skip_ws(p, e);
 	if (p == e || *p != '{') {
 		msg = p == e ? "empty line" : "not a JSON object";
@@ -461,7 +611,8 @@ value:
 		}
 		goto value;
 	case '"':
-		p = scan_string(p + 1, e, &esc, &bad, &msg);
+		p = ok8 ? scan_string_valid(p + 1, e, &esc, &bad, &msg)
+		        : scan_string(p + 1, e, &esc, &bad, &msg);
 		if (!p) goto fail_at;
 		goto after;
 	case 't':
@@ -526,7 +677,8 @@ key:
 	{
 		const unsigned char *ks = p + 1;
 		int kesc = 0;
-		p = scan_string(ks, e, &kesc, &bad, &msg);
+		p = ok8 ? scan_string_valid(ks, e, &kesc, &bad, &msg)
+		        : scan_string(ks, e, &kesc, &bad, &msg);
 		if (!p) goto fail_at;
 		if (depth == 1 && nkeys)
 			match = match_key(ks, (size_t)(p - 1 - ks), kesc, keys, key_lens, nkeys);

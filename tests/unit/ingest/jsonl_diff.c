@@ -316,12 +316,84 @@ static void test_depth(void **state)
 	}
 }
 
+/* The vector UTF-8 check against the scalar decoder, on random mixes of valid sequences of
+ * every length, boundary code points, overlongs, surrogates, stray and truncated bytes. */
+static void test_utf8_vector(void **state)
+{
+	(void)state;
+	if (!idt__json_utf8_valid("a", 1)) skip(); /* no SSSE3: the scalar path is used */
+	static const char *const bits[] = {
+	    "a",
+	    " ",
+	    "\x7f",
+	    "\xc2\x80",
+	    "\xdf\xbf",
+	    "\xe0\xa0\x80",
+	    "\xef\xbf\xbf",
+	    "\xed\x9f\xbf",
+	    "\xee\x80\x80",
+	    "\xf0\x90\x80\x80",
+	    "\xf4\x8f\xbf\xbf",
+	    "\xd0\xba",
+	    "\xe5\x95\x86",
+	    "\xf0\x9f\x94\xa5",
+	    /* invalid */
+	    "\x80",
+	    "\xbf",
+	    "\xc0\x80",
+	    "\xc1\xbf",
+	    "\xe0\x80\x80",
+	    "\xe0\x9f\xbf",
+	    "\xed\xa0\x80",
+	    "\xed\xbf\xbf",
+	    "\xf0\x80\x80\x80",
+	    "\xf0\x8f\xbf\xbf",
+	    "\xf4\x90\x80\x80",
+	    "\xf5\x80\x80\x80",
+	    "\xff",
+	    "\xfe",
+	    "\xc2",
+	    "\xe2\x82",
+	    "\xf0\x9f\x94",
+	};
+	char buf[256];
+	for (int iter = 0; iter < 300000; iter++) {
+		size_t n = 0;
+		int parts = (int)rnd(24);
+		int bad_ok = rnd(4) == 0; /* a quarter of the strings may hold invalid pieces */
+		for (int k = 0; k < parts; k++) {
+			const char *b = bits[rnd(bad_ok ? IDT_ARRAY_LEN(bits) : 14)];
+			size_t bl = strlen(b);
+			if (n + bl > sizeof buf) break;
+			memcpy(buf + n, b, bl);
+			n += bl;
+		}
+		int want = 1;
+		for (size_t i = 0; i < n;) {
+			uint32_t cp;
+			size_t k = idt__utf8_decode((const unsigned char *)buf + i, n - i, &cp);
+			if (!k) {
+				want = 0;
+				break;
+			}
+			i += k;
+		}
+		if (idt__json_utf8_valid(buf, n) != want) {
+			print_error("utf8 mismatch (want %d) on %zu bytes:", want, n);
+			for (size_t i = 0; i < n; i++) print_error(" %02x", (unsigned char)buf[i]);
+			print_error("\n");
+			fail();
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_edges),
 	    cmocka_unit_test(test_depth),
 	    cmocka_unit_test(test_generated),
+	    cmocka_unit_test(test_utf8_vector),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
