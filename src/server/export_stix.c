@@ -186,11 +186,21 @@ static void pat_str(idt_buf *p, const char *s)
 	idt__buf_putc(p, '\'');
 }
 
+/* "YYYY-MM-DDTHH:MM:SSZ" -> "YYYY-MM-DDTHH:MM:SS.000Z": STIX wants created and modified
+ * precise to the millisecond (section 3.2). */
+static void ms(const char *iso, char out[32])
+{
+	if (iso && strlen(iso) == 20 && iso[19] == 'Z')
+		snprintf(out, 32, "%.19s.000Z", iso);
+	else
+		snprintf(out, 32, "%s", iso ? iso : EXT_CREATED);
+}
+
 typedef struct inc_ctx {
 	bundle *b;
 	json_t *inc;
 	const char *marking;
-	const char *created, *modified;
+	char created[32], modified[32];
 	char org_ref[64];
 	char od_ref[64];     /* observed-data id */
 	json_t *report_refs; /* ids the report points to */
@@ -346,8 +356,8 @@ static void incident(bundle *b, json_t *inc)
 {
 	int64_t iid = json_integer_value(json_object_get(inc, "id"));
 	inc_ctx c = {.b = b, .inc = inc};
-	c.created = js(inc, "created_at") ? js(inc, "created_at") : EXT_CREATED;
-	c.modified = js(inc, "updated_at") ? js(inc, "updated_at") : c.created;
+	ms(js(inc, "created_at"), c.created);
+	ms(js(inc, "updated_at") ? js(inc, "updated_at") : js(inc, "created_at"), c.modified);
 	c.marking = tlp_marking(b, js(inc, "tlp"));
 	c.report_refs = json_array(), c.sco_refs = json_array(), c.patterns = json_array();
 	org_identity(&c);
