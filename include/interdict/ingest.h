@@ -7,7 +7,12 @@
  * name and the first bytes, or forced.  Each record carries its text fields and its provenance.
  *
  * Damaged input never stops a reader: idt_reader_next() returns IDT_EPARSE (or IDT_ELIMIT) with
- * the location in idt_error, and the next call resumes with the following record.
+ * the location in idt_error, and the next call resumes with the following record.  Where a
+ * damaged record can still be read (a web page in the wrong charset, a WARC record whose length
+ * lies, a cut gzip member, a mail part in a broken encoding) the report comes first and the
+ * record itself is returned by the next call: a record is never dropped silently.
+ *
+ * What each format yields (field names, ids, provenance) is described in docs/formats.md.
  *
  * Ownership: a record and everything it points to belongs to the reader and is valid until the
  * next idt_reader_next() or idt_reader_close().
@@ -43,10 +48,14 @@ IDT_API idt_format idt_format_parse(const char *s); /* IDT_FMT_COUNT if unknown 
 
 typedef struct idt_reader_opts {
 	idt_format format;              /* IDT_FMT_AUTO: detect */
-	const char *const *text_fields; /* JSONL/CSV: names of the text fields/columns; NULL: "text" */
+	const char *const *text_fields; /* JSONL/CSV: names of the text fields/columns; NULL: "text"
+					 * (CSV without a "text" column: every column but the id);
+					 * copied, may be freed after the open call; at most 63 */
 	size_t ntext_fields;
-	const char *id_field;           /* JSONL/CSV: the id field/column; NULL: "id" */
-	size_t max_record;              /* bytes; 0: 16 MiB.  Longer records: IDT_ELIMIT */
+	const char *id_field;           /* JSONL/CSV: the id field/column; NULL: "id"; copied */
+	size_t max_record;              /* bytes; 0: 16 MiB.  Longer records: IDT_ELIMIT.  A reader
+					 * holds one record at a time, so its memory is a small
+					 * multiple of this whatever the input's size */
 } idt_reader_opts;
 
 /* Where a record came from.  Unknown members are NULL / 0. */
@@ -72,25 +81,32 @@ typedef struct idt_record {
 typedef struct idt_reader idt_reader;
 
 /*
- * Opens a reader on path ("-" or NULL: standard input).  `name` is used in provenance and
- * messages (NULL: the path).  Returns IDT_EIO if the file cannot be opened.
+ * Opens a reader on path ("-" or NULL: standard input, named "-"); the path is the name used
+ * in provenance and messages.  Returns IDT_EIO if the file cannot be opened; IDT_EINVAL for
+ * invalid options (an unknown format, too many text fields) or when a CSV header has none of
+ * the requested text columns; on failure *out is NULL.  With IDT_FMT_AUTO, up to 64 KiB are
+ * read to detect the format (docs/formats.md).  Standard input is read in 1 MiB chunks.
  */
 IDT_API idt_status idt_reader_open(const char *path, const idt_reader_opts *opts,
 				   idt_reader **out, idt_error *err);
 
-/* As idt_reader_open, on an open stream (not closed by the reader). */
+/* As idt_reader_open, on an open stream (not closed by the reader); `name` is used in
+ * provenance and messages (NULL: "-"). */
 IDT_API idt_status idt_reader_open_stream(FILE *fp, const char *name, const idt_reader_opts *opts,
 					  idt_reader **out, idt_error *err);
 
-/* As idt_reader_open, on a memory buffer (borrowed for the reader's life). */
+/* As idt_reader_open, on a memory buffer (borrowed for the reader's life; records of the
+ * line-based formats may point straight into it). */
 IDT_API idt_status idt_reader_open_mem(const char *data, size_t len, const char *name,
 				       const idt_reader_opts *opts, idt_reader **out,
 				       idt_error *err);
 
 /*
- * The next record into *rec.  IDT_OK: a record; IDT_END: no more; IDT_EPARSE / IDT_ELIMIT: a
- * damaged record, located in err, skipped (call again to go on); IDT_EIO: the input failed
- * (no use calling again).
+ * The next record into *rec.  IDT_OK: a record; IDT_END: no more (and again on every later
+ * call); IDT_EPARSE / IDT_ELIMIT: a damaged record, located in err (where = the input name,
+ * line, offset, index = records returned so far), skipped or, if it can still be read,
+ * returned by the next call (call again to go on); IDT_ENOMEM; IDT_EIO: the input failed (no
+ * use calling again).
  */
 IDT_API idt_status idt_reader_next(idt_reader *r, idt_record *rec, idt_error *err);
 
