@@ -271,7 +271,7 @@ static inline void put(idt_norm *n, const char *b, size_t nb, uint32_t ost, uint
 }
 
 /* Merges one more letter (original end oend, count letters) into the letter at len-1. */
-static idt_status merge_letter(idt_norm *n, uint32_t count, uint32_t oend)
+static inline idt_status merge_letter(idt_norm *n, uint32_t count, uint32_t oend)
 {
 	size_t p = n->len - 1;
 	if (n->oln[p] == OLN_RUN) {
