@@ -567,6 +567,56 @@ test('narrow screen: one column, a menu button, no sideways scrolling', async ()
 	await ctx.close();
 });
 
+// axe-core checks the rendered pages against WCAG 2.1 A/AA rules; serious and critical
+// violations fail.  Its script is injected, so this context bypasses the page's CSP.
+test('accessibility: no serious or critical axe-core violations on any page', async () => {
+	const ctx = await newContext({ bypassCSP: true });
+	const page = await ctx.newPage();
+	const axePath = require.resolve('axe-core/axe.min.js');
+	const problems = [];
+	const check = async (name) => {
+		await page.addScriptTag({ path: axePath });
+		const r = await page.evaluate(async () => {
+			const res = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+			const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+			const minor = res.violations.filter((v) => !(v.impact === 'serious' || v.impact === 'critical')).map((v) => `${v.id} (${v.impact})`);
+			return { bad, minor, rules: res.passes.length + res.violations.length + res.incomplete.length };
+		});
+		assert.ok(r.rules >= 15, `axe ran its rules on ${name}: ${r.rules}`);
+		for (const v of r.bad) problems.push(`${name}: ${v}`);
+		if (r.minor.length) console.log(`axe, ${name}, minor: ${r.minor.join(', ')}`);
+	};
+	await page.goto(`${base}/warnings`);
+	await page.waitForSelector('ol.warnings');
+	await check('warnings');
+	await page.goto(`${base}/login`);
+	await ready(page);
+	await check('login');
+	await login(page, 'admin');
+	const pages = [
+		['triage', '/triage', '.hit-detail mark'],
+		['incidents', '/incidents', '.incidents-table'],
+		['incident', `/incidents/${state.incident}`, 'table.history'],
+		['edit', `/incidents/${state.incident}/edit`, 'form.incident-form'],
+		['network', `/network/${state.incident}`, '#graph[data-nodes]'],
+		['dashboard', '/dashboard', 'main[data-drawn="true"]'],
+		['alerts', '/alerts', 'form.inline-form'],
+		['tokens', '/tokens', 'form.inline-form'],
+		['orgs', '/admin/orgs', '#orgs-table'],
+		['users', '/admin/users', '#users-table'],
+		['groups', '/admin/groups', '.group-list'],
+		['admin-tokens', '/admin/tokens', '#tokens-table'],
+		['audit', '/admin/audit', '#audit-table'],
+	];
+	for (const [name, p, sel] of pages) {
+		await page.goto(base + p);
+		await page.waitForSelector(sel, { timeout: 30000 });
+		await check(name);
+	}
+	await ctx.close();
+	assert.deepEqual(problems, []);
+});
+
 test('keyboard: skip link first, focus visible, logout ends the session', async () => {
 	const { page, ctx } = state.nora;
 	await page.goto(`${base}/incidents`);
