@@ -192,7 +192,7 @@ static bool local_char(int c)
  * labels and an alphabetic top-level label of 2+ letters, or 0. */
 static size_t domain_end(const idt__sx *x, size_t p)
 {
-	size_t q = p, good = 0, tld_a = 0;
+	size_t q = p, good = 0;
 	int labels = 0;
 	for (;;) {
 		size_t a = q;
@@ -201,11 +201,10 @@ static size_t domain_end(const idt__sx *x, size_t p)
 		labels++;
 		bool alpha = q - a >= 2;
 		for (size_t k = a; k < q && alpha; k++) alpha = idt__alpha(x->s[k]);
-		if (labels >= 2 && alpha) good = q, tld_a = a;
+		if (labels >= 2 && alpha) good = q;
 		if (idt__at(x, q) != '.' || !idt__alnum(idt__at(x, q + 1))) break;
 		q++;
 	}
-	(void)tld_a;
 	return good;
 }
 
