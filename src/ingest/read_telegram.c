@@ -26,7 +26,8 @@
  *
  * Damage: an export cut off in the middle (a truncated file) is reported as IDT_EPARSE at the
  * cut after every message before it has been returned; a malformed message object is reported
- * and skipped; JSON that breaks the document's structure is reported and ends the reading.
+ * and skipped; a message over max_record is streamed past (never held) and reported as
+ * IDT_ELIMIT; JSON that breaks the document's structure is reported and ends the reading.
  * Messages with no text at all (media without caption, most service messages) give no record.
  */
 #include <jansson.h>
@@ -134,6 +135,37 @@ static size_t token_len(idt_reader *r, int whole)
 		if (m == 0) return 0;
 		if (m < 0) return SIZE_MAX;
 		if (whole) i = 0;
+	}
+}
+
+/* Consumes the object or array at the position without holding it (a message over the
+ * limit): 1 when it has ended, 0 if the input ends first. */
+static int skip_value(idt_reader *r)
+{
+	int depth = 0, instr = 0, esc = 0;
+	for (;;) {
+		size_t n = idt__in_avail(&r->in);
+		const char *b = r->in.buf + r->in.pos;
+		for (size_t i = 0; i < n; i++) {
+			char c = b[i];
+			if (instr) {
+				if (esc)
+					esc = 0;
+				else if (c == '\\')
+					esc = 1;
+				else if (c == '"')
+					instr = 0;
+			} else if (c == '"') {
+				instr = 1;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if ((c == '}' || c == ']') && --depth == 0) {
+				take(r, i + 1);
+				return 1;
+			}
+		}
+		take(r, n);
+		if (more(r, 0) <= 0) return 0;
 	}
 }
 
@@ -372,10 +404,15 @@ static idt_status tg_next(idt_reader *r, idt_record *rec, idt_error *err)
 		if (c == '{' && in_messages) {
 			size_t n = token_len(r, 1);
 			if (n == 0) return dead(r, ts, err, "export cut short");
-			if (n == SIZE_MAX) {
-				/* skip the over-long message: nothing after it can be trusted to be
-				 * found without holding it, so the reading ends here */
-				return dead(r, ts, err, "message longer than the record limit");
+			if (n == SIZE_MAX || n > r->max_record) {
+				uint64_t off = idt__in_offset(&r->in), line = r->line + 1;
+				if (n != SIZE_MAX)
+					take(r, n);
+				else if (!skip_value(r))
+					return dead(r, ts, err, "export cut short");
+				after_value(ts);
+				return idt__rerr(r, err, IDT_ELIMIT,
+				                 "message longer than the record limit", line, off);
 			}
 			int got = message(r, ts, n, rec, err);
 			after_value(ts);

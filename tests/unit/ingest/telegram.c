@@ -151,6 +151,23 @@ static void test_damaged(void **state)
 	assert_int_equal(idt_reader_next(r, &rec, &err), IDT_END);
 	idt_reader_close(r);
 
+	/* a message over the record limit is skipped, the next ones are read */
+	static const char big[] = "{\"name\":\"c\",\"id\":1,\"messages\":[\n"
+	                          "{\"id\":1,\"text\":\"0123456789012345678901234567890123456789"
+	                          "0123456789012345678901234567890123456789 \\\" ] }\"},\n"
+	                          "{\"id\":2,\"text\":\"next\"}]}";
+	idt_reader_opts small = {.format = IDT_FMT_TELEGRAM, .max_record = 40};
+	assert_int_equal(idt_reader_open_mem(big, sizeof big - 1, "big.json", &small, &r, &err),
+	                 IDT_OK);
+	assert_int_equal(idt_reader_next(r, &rec, &err), IDT_ELIMIT);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.offset, 32);
+	assert_int_equal(idt_reader_next(r, &rec, &err), IDT_OK);
+	assert_id(&rec, "\"1:2\"");
+	assert_field(&rec, 0, "text", "next");
+	assert_int_equal(idt_reader_next(r, &rec, &err), IDT_END);
+	idt_reader_close(r);
+
 	/* a broken document structure ends the reading with a report */
 	static const char bad[] = "{\"messages\":[{\"id\":1,\"text\":\"x\"} {\"id\":2}]}";
 	assert_int_equal(idt_reader_open_mem(bad, sizeof bad - 1, "b.json", &o, &r, &err), IDT_OK);
