@@ -344,7 +344,8 @@ static int each_part(const char *b, size_t n, const char *boundary, const char *
 			len--;
 		if (len >= bl + 2 && p[0] == '-' && p[1] == '-' && !memcmp(p + 2, boundary, bl)) {
 			int closing = len >= bl + 4 && p[bl + 2] == '-' && p[bl + 3] == '-';
-			if (start && *count < max) {
+			if (start && *count == max) return 1; /* too many parts */
+			if (start) {
 				const char *pe =
 				    p > start ? p - 1 : p; /* the newline before belongs
 				                              to the boundary */
@@ -430,7 +431,9 @@ static void parse_entity(mail_state *ms, const char *s, size_t n, int depth, siz
 			size_t lens[256], count;
 			if (each_part(body, blen, boundary, parts, lens, &count, 256) &&
 			    !ms->damage)
-				ms->damage = "multipart body without its closing boundary";
+				ms->damage = count == 256
+				                 ? "more than 256 MIME parts (the rest skipped)"
+				                 : "multipart body without its closing boundary";
 			int alt = !strcmp(type, "multipart/alternative"), has_plain = 0;
 			if (alt)
 				for (size_t i = 0; i < count; i++) {
