@@ -326,6 +326,8 @@ test('the incident is edited across the data model and shared with a sharing gro
 	await page.check('input[name=distribution][value=sharing-group]');
 	await page.selectOption('select[name=sharing_group_id]', { label: GROUP });
 	await page.check('input[name=tlp][value=green]');
+	await page.fill('input[name=source_platform]', 'demo-market (seen again on a forum)');
+	await page.setInputFiles('#edit-attachments', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('analyst notes\n') });
 	await shot(page, 'incident-edit', { fullPage: true });
 	await page.click('form.incident-form button[type=submit]');
 	await page.waitForURL(new RegExp(`/incidents/${id}$`));
@@ -339,6 +341,7 @@ test('the incident is edited across the data model and shared with a sharing gro
 	await page.setInputFiles('#attachment-file', { name: 'listing.txt', mimeType: 'text/plain', buffer: Buffer.from('screenshot of the listing\n') });
 	await page.click('form.upload button[type=submit]');
 	await page.waitForSelector('.attachments a:has-text("listing.txt")');
+	assert.equal(await page.$$eval('.attachments a:has-text("notes.txt")', (e) => e.length), 1);
 	const saved = await (await ctx.request.get(`${base}/api/v1/incidents/${id}`)).json();
 	assert.equal(saved.distribution, 'sharing-group');
 	assert.equal(saved.status, 'confirmed');
@@ -346,7 +349,9 @@ test('the incident is edited across the data model and shared with a sharing gro
 	assert.deepEqual([saved.origin, saved.transit, saved.destination], [['CN'], ['NL'], ['GB']]);
 	assert.equal(saved.substances[0].quantity, 25);
 	assert.ok(saved.observables.some((o) => o.type === obs3.type && o.value === obs3.value));
-	assert.equal(saved.attachments.length, 1);
+	assert.equal(saved.attachments.length, 2);
+	assert.equal(saved.source.platform, 'demo-market (seen again on a forum)');
+	assert.ok(saved.source.verdict && saved.source.hit_id, 'the verdict of the hit is kept');
 	await page.waitForSelector('.evidence-text mark');
 	await shot(page, 'incident', { fullPage: true });
 

@@ -197,7 +197,7 @@ export default {
 		const subChart = chartCard('top-substances', t('dashboard.top_substances'), top.map((x) => x.name), [{ label: t('dashboard.incidents'), data: top.map((x) => x.n), backgroundColor: top.map((x, i) => colourOf(CLASS_COLOURS, x.cls, i)) }], { horizontal: true, stacked: false });
 
 		// hits per day by status
-		const hitRows = stats.hits_per_day ? [] : hits;
+		const hitRows = stats.hits_per_day ? [] : hits.filter((x) => x.flagged !== false);
 		const byStatus = countBy(hitRows, (r) => day(r.first_seen), (r) => r.status);
 		if (stats.hits_per_day) for (const r of stats.hits_per_day) (byStatus.get(r.status) || byStatus.set(r.status, new Map()).get(r.status)).set(r.day, r.n);
 		const days = dayRange([...byStatus.values()].flatMap((m) => [...m.keys()]));

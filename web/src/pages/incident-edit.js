@@ -2,11 +2,12 @@
 // model: type, status, title, narrative, dates, transport and concealment, the route
 // (origin, transit, destination country lists, in order), substances with quantity, unit,
 // form and purity (looked up in the knowledge base), observables, TLP, distribution and
-// sharing group.  Changes are sent with the version read (the server answers 409 when someone
-// else changed the incident meanwhile).  Attachments are added on the incident page.
+// sharing group, source, and attachments (uploaded once the incident is saved).  Changes are
+// sent with the version read (the server answers 409 when someone else changed the incident
+// meanwhile).
 import { h, replace, field, select, uid } from '../lib/dom.js';
-import { t, tv } from '../lib/i18n.js';
-import { get, post, patch, myGroups } from '../lib/api.js';
+import { t, tv, formatNumber } from '../lib/i18n.js';
+import { get, post, patch, request, myGroups } from '../lib/api.js';
 import { loading, errorBox, errorText, toast, pageHeader } from '../lib/ui.js';
 import { TYPES, STATUSES, TLPS, DISTRIBUTIONS, TRANSPORT, UNITS, OBSERVABLE_TYPES } from '../lib/enums.js';
 import { countryOptions } from '../lib/countries.js';
@@ -193,6 +194,24 @@ export default {
 		};
 		dist.addEventListener('change', syncGroup);
 		syncGroup();
+		// where the information came from (kept with the scan verdict of a confirmed hit)
+		const src = inc.source || {};
+		const srcUrl = h('input', { name: 'source_url', type: 'url', value: src.url || '', spellcheck: 'false', class: 'grow' });
+		const srcPlatform = h('input', { name: 'source_platform', value: src.platform || '' });
+		const srcDate = h('input', { name: 'source_date', type: 'date', value: /^\d{4}-\d{2}-\d{2}$/.test(src.date || '') ? src.date : '' });
+		const sourceValue = () => {
+			const o = { ...src };
+			for (const [k, el] of [['url', srcUrl], ['platform', srcPlatform], ['date', srcDate]]) {
+				if (el.value.trim()) o[k] = el.value.trim();
+				else delete o[k];
+			}
+			return Object.keys(o).length ? o : null;
+		};
+		// attachments: those stored, and files to upload once the incident is saved
+		const files = h('input', { type: 'file', multiple: true, id: 'edit-attachments' });
+		const stored = (inc.attachments || []).length
+			? h('ul', { class: 'attachments' }, inc.attachments.map((a) => h('li', null, h('a', { href: `/api/v1/incidents/${inc.id}/attachments/${a.sha256}`, download: a.name }, a.name), h('span', { class: 'muted small' }, ` ${a.media_type || ''} · ${t('incident.bytes', { n: formatNumber(a.size) })}`))))
+			: h('p', { class: 'muted' }, t('incident.no_attachments'));
 		const err = h('div', { class: 'form-error', role: 'alert', id: 'form-error' });
 		const save = h('button', { type: 'submit', class: 'btn btn-primary' }, editing ? t('edit.save') : t('edit.create'));
 
@@ -228,10 +247,19 @@ export default {
 						distribution: d,
 						sharing_group_id: d === 'sharing-group' && group.value ? Number(group.value) : null,
 					};
+					const source = sourceValue();
+					if (source || inc.source) body.source = source;
 					if (editing) body.version = inc.version;
 					save.disabled = true;
 					try {
 						const r = editing ? await patch(`/incidents/${inc.id}`, body) : await post('/incidents', body);
+						for (const f of files.files || []) {
+							try {
+								await request('POST', `/incidents/${r.id}/attachments`, { raw: f, contentType: f.type || 'application/octet-stream', query: { name: f.name } });
+							} catch (ex) {
+								toast(t('edit.upload_failed', { name: f.name, error: errorText(ex) }), 'error');
+							}
+						}
 						toast(editing ? t('edit.saved') : t('edit.created', { id: r.id }), 'success');
 						navigate(`/incidents/${r.id}`);
 					} catch (ex) {
@@ -259,6 +287,14 @@ export default {
 				h('div', { class: 'form-row' }, field(t('incident.transport_mode'), transport), field(t('incident.concealment'), concealment)),
 			),
 			h('section', { class: 'card' }, h('h2', null, t('incident.observables')), obs.el),
+			h(
+				'section',
+				{ class: 'card' },
+				h('h2', null, t('edit.section_source')),
+				h('div', { class: 'form-row' }, field(t('incident.source_url'), srcUrl), field(t('incident.source_platform'), srcPlatform), field(t('edit.source_date'), srcDate)),
+				src.verdict ? h('p', { class: 'hint' }, t('edit.source_verdict_kept')) : null,
+			),
+			h('section', { class: 'card' }, h('h2', null, t('incident.attachments')), stored, field(t('edit.add_files'), files, t('edit.add_files_hint'))),
 			h('section', { class: 'card' }, h('h2', null, t('edit.section_sharing')), tlp, dist, groupField, h('p', { class: 'hint' }, t('edit.sharing_hint'))),
 			err,
 			h('div', { class: 'actions form-actions' }, save, h('a', { href: editing ? `/incidents/${inc.id}` : '/incidents', class: 'btn' }, t('common.cancel'))),
