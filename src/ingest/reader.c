@@ -293,7 +293,7 @@ static idt_status reader_new(const idt_reader_opts *opts, const char *name, idt_
 	r->fmt = o.format;
 	r->text_default = !(o.text_fields && o.ntext_fields);
 	r->max_record = o.max_record ? o.max_record : IDT__MAX_RECORD_DEF;
-	if (r->max_record > ((size_t)1 << 40)) r->max_record = (size_t)1 << 40; /* sums stay exact */
+	if (r->max_record > SIZE_MAX / 8) r->max_record = SIZE_MAX / 8; /* sums stay exact */
 	r->name = idt__strndup(name, strlen(name));
 	r->text_names = calloc(nt, sizeof *r->text_names);
 	r->text_lens = calloc(nt, sizeof *r->text_lens);
