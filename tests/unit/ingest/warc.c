@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 #include "interdict.h"
 
 static void assert_field(const idt_record *rec, size_t fi, const char *name, const char *text)
@@ -239,6 +240,71 @@ static void test_limit_and_garbage(void **state)
 	idt_reader_close(r);
 }
 
+/* Thousands of records (a few MB) through a stream, plain and gzip: every record comes back,
+ * in order, across the 1 MiB refills of both the compressed and the decompressed buffers. */
+static void write_member(FILE *fp, const char *rec, size_t n, int gz)
+{
+	if (!gz) {
+		fwrite(rec, 1, n, fp);
+		return;
+	}
+	uLongf zl = compressBound(n) + 64;
+	unsigned char *z = malloc(zl);
+	z_stream zs = {0};
+	deflateInit2(&zs, 1, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+	zs.next_in = (unsigned char *)rec;
+	zs.avail_in = (uInt)n;
+	zs.next_out = z;
+	zs.avail_out = (uInt)zl;
+	deflate(&zs, Z_FINISH);
+	fwrite(z, 1, zs.total_out, fp);
+	deflateEnd(&zs);
+	free(z);
+}
+
+static void test_many(void **state)
+{
+	(void)state;
+	for (int gz = 0; gz < 2; gz++) {
+		FILE *fp = tmpfile();
+		char body[2048], rec[4096];
+		int nrec = 3000;
+		for (int i = 0; i < nrec; i++) {
+			int bl = snprintf(body, sizeof body,
+			                  "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
+			                  "record %d %0*d",
+			                  i, 200 + (i * 37) % 1500, i);
+			int n = snprintf(
+			    rec, sizeof rec,
+			    "WARC/1.1\r\nWARC-Type: response\r\n"
+			    "WARC-Record-ID: <urn:x:%d>\r\nWARC-Target-URI: http://h/%d\r\n"
+			    "Content-Type: application/http; msgtype=response\r\n"
+			    "Content-Length: %d\r\n\r\n%s\r\n\r\n",
+			    i, i, bl, body);
+			write_member(fp, rec, (size_t)n, gz);
+		}
+		rewind(fp);
+		idt_reader_opts o = {.format = IDT_FMT_WARC};
+		idt_reader *r;
+		idt_record rec2;
+		idt_error err = {0};
+		assert_int_equal(idt_reader_open_stream(fp, "many", &o, &r, &err), IDT_OK);
+		for (int i = 0; i < nrec; i++) {
+			char id[64], text[32];
+			assert_int_equal(idt_reader_next(r, &rec2, &err), IDT_OK);
+			snprintf(id, sizeof id, "\"<urn:x:%d>\"", i);
+			assert_id(&rec2, id);
+			int tl = snprintf(text, sizeof text, "record %d ", i);
+			assert_memory_equal(rec2.fields[0].text, text, (size_t)tl);
+			assert_int_equal(rec2.fields[0].len,
+			                 (size_t)tl + 200 + (size_t)((i * 37) % 1500));
+		}
+		assert_int_equal(idt_reader_next(r, &rec2, &err), IDT_END);
+		idt_reader_close(r);
+		fclose(fp);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +313,7 @@ int main(void)
 	    cmocka_unit_test(test_cut),
 	    cmocka_unit_test(test_arc),
 	    cmocka_unit_test(test_limit_and_garbage),
+	    cmocka_unit_test(test_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
