@@ -24,10 +24,10 @@
  *
  * Record: field "text" (the message, continuation lines joined with '\n'), id = the line number
  * of the message's first line, prov.sender, prov.date, prov.line / offset of the first line,
- * prov.chat = the file name without directory and ".txt" ("WhatsApp Chat with X").  Lines
- * before the first header become records of their own.  A message longer than max_record is
- * cut there (reported as IDT_ELIMIT, then returned); a single over-long line is skipped and
- * reported.
+ * prov.chat = the file name without directory and ".txt" ("WhatsApp Chat with X").  Text
+ * before the first header is one record, without sender or date.  A message longer than
+ * max_record is cut there (reported as IDT_ELIMIT, then returned); a single over-long line is
+ * skipped and reported.
  */
 #include <stdlib.h>
 #include "ingest_int.h"
