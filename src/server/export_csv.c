@@ -16,11 +16,26 @@
 
 #define CSV_CAP (64u << 20) /* 64 MiB: IDT_EXPORT_MAX incidents fit with room to spare */
 
-static const char *const columns[] = {
-    "record",      "incident_id",    "title",          "type",         "status",
-    "occurred_on", "reported_on",    "org",            "tlp",          "distribution",
-    "origin",      "transit",        "destination",    "transport_mode", "substances",
-    "observable_type", "observable_value", "observable_raw", "created_at", "updated_at"};
+static const char *const columns[] = {"record",
+                                      "incident_id",
+                                      "title",
+                                      "type",
+                                      "status",
+                                      "occurred_on",
+                                      "reported_on",
+                                      "org",
+                                      "tlp",
+                                      "distribution",
+                                      "origin",
+                                      "transit",
+                                      "destination",
+                                      "transport_mode",
+                                      "substances",
+                                      "observable_type",
+                                      "observable_value",
+                                      "observable_raw",
+                                      "created_at",
+                                      "updated_at"};
 #define NCOL (sizeof columns / sizeof columns[0])
 
 static void cell(idt_buf *b, const char *s, bool first)
@@ -77,10 +92,10 @@ static const char *substances(json_t *arr, char *buf, size_t n)
 		char q[64] = "";
 		json_t *qty = json_object_get(x, "quantity");
 		if (json_is_number(qty))
-			snprintf(q, sizeof q, " %g%s%s", json_number_value(qty), js(x, "unit") ? " " : "",
-			         js(x, "unit") ? js(x, "unit") : "");
-		int k = snprintf(buf + o, n - o, "%s%s%s", o ? ";" : "", js(x, "id") ? js(x, "id") : "",
-		                 q);
+			snprintf(q, sizeof q, " %g%s%s", json_number_value(qty),
+			         js(x, "unit") ? " " : "", js(x, "unit") ? js(x, "unit") : "");
+		int k = snprintf(buf + o, n - o, "%s%s%s", o ? ";" : "",
+		                 js(x, "id") ? js(x, "id") : "", q);
 		if (k < 0 || (size_t)k >= n - o) break;
 		o += (size_t)k;
 	}
@@ -96,31 +111,33 @@ char *idt__export_csv(json_t *incidents, size_t *len)
 	json_array_foreach(incidents, i, inc)
 	{
 		char id[32], org[400], ctry[3][200], subs[4000];
-		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(inc, "id")));
-		snprintf(org, sizeof org, "%s", js(json_object_get(inc, "org"), "name")
-		                                    ? js(json_object_get(inc, "org"), "name")
-		                                    : "");
-		const char *v[NCOL] = {"incident",
-		                       id,
-		                       js(inc, "title"),
-		                       js(inc, "type"),
-		                       js(inc, "status"),
-		                       js(inc, "occurred_on"),
-		                       js(inc, "reported_on"),
-		                       org,
-		                       js(inc, "tlp"),
-		                       js(inc, "distribution"),
-		                       joined(json_object_get(inc, "origin"), ctry[0], sizeof ctry[0]),
-		                       joined(json_object_get(inc, "transit"), ctry[1], sizeof ctry[1]),
-		                       joined(json_object_get(inc, "destination"), ctry[2],
-		                              sizeof ctry[2]),
-		                       js(inc, "transport_mode"),
-		                       substances(json_object_get(inc, "substances"), subs, sizeof subs),
-		                       NULL,
-		                       NULL,
-		                       NULL,
-		                       js(inc, "created_at"),
-		                       js(inc, "updated_at")};
+		snprintf(id, sizeof id, "%lld",
+		         (long long)json_integer_value(json_object_get(inc, "id")));
+		snprintf(org, sizeof org, "%s",
+		         js(json_object_get(inc, "org"), "name")
+		             ? js(json_object_get(inc, "org"), "name")
+		             : "");
+		const char *v[NCOL] = {
+		    "incident",
+		    id,
+		    js(inc, "title"),
+		    js(inc, "type"),
+		    js(inc, "status"),
+		    js(inc, "occurred_on"),
+		    js(inc, "reported_on"),
+		    org,
+		    js(inc, "tlp"),
+		    js(inc, "distribution"),
+		    joined(json_object_get(inc, "origin"), ctry[0], sizeof ctry[0]),
+		    joined(json_object_get(inc, "transit"), ctry[1], sizeof ctry[1]),
+		    joined(json_object_get(inc, "destination"), ctry[2], sizeof ctry[2]),
+		    js(inc, "transport_mode"),
+		    substances(json_object_get(inc, "substances"), subs, sizeof subs),
+		    NULL,
+		    NULL,
+		    NULL,
+		    js(inc, "created_at"),
+		    js(inc, "updated_at")};
 		row(&b, v);
 		size_t k;
 		json_t *o;

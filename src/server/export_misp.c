@@ -153,12 +153,17 @@ static void observable(const char *base, json_t *inc, json_t *o, json_t *attrs, 
 		memcpy(chain, v, (size_t)(colon - v));
 		chain[colon - v] = 0;
 		for (size_t i = 0; i <= strlen(chain); i++)
-			sym[i] = (char)(chain[i] >= 'a' && chain[i] <= 'z' ? chain[i] - 32 : chain[i]);
+			sym[i] =
+			    (char)(chain[i] >= 'a' && chain[i] <= 'z' ? chain[i] - 32 : chain[i]);
 		bool btc = strcmp(chain, "btc") == 0, xmr = strcmp(chain, "xmr") == 0;
-		json_array_append_new(
-		    oa, attribute(u, inc, btc ? "btc" : xmr ? "xmr" : "text", "Financial fraud",
-		                  colon + 1, true, NULL,
-		                  btc ? "address" : xmr ? "address-xmr" : "address-crypto"));
+		json_array_append_new(oa, attribute(u, inc,
+		                                    btc   ? "btc"
+		                                    : xmr ? "xmr"
+		                                          : "text",
+		                                    "Financial fraud", colon + 1, true, NULL,
+		                                    btc   ? "address"
+		                                    : xmr ? "address-xmr"
+		                                          : "address-crypto"));
 		json_array_append_new(
 		    oa, attribute(u2, inc, "text", "Other", sym, false, NULL, "symbol"));
 		t = &T_COIN;
@@ -174,8 +179,8 @@ static void observable(const char *base, json_t *inc, json_t *o, json_t *attrs, 
 		t = &T_USER;
 	} else if (strcmp(type, "company") == 0) {
 		const char *raw = js(o, "raw");
-		json_array_append_new(
-		    oa, attribute(u, inc, "text", "Other", raw && *raw ? raw : v, false, NULL, "name"));
+		json_array_append_new(oa, attribute(u, inc, "text", "Other", raw && *raw ? raw : v,
+		                                    false, NULL, "name"));
 		t = &T_LEGAL;
 	} else {
 		goto drop;
@@ -264,8 +269,9 @@ static json_t *event(const char *base, json_t *inc, json_t *groups)
 	    "id", id_str(id), "info", js(inc, "title") ? js(inc, "title") : "", "date", date,
 	    "threat_level_id", threat_level(inc), "analysis", analysis(inc), "distribution", md,
 	    "sharing_group_id", id_str(gid), "timestamp", ts_str(inc, "updated_at"), "published",
-	    published, "publish_timestamp", published ? ts_str(inc, "updated_at") : json_string("0"),
-	    "org_id", id_str(json_integer_value(json_object_get(org, "id"))), "orgc_id",
+	    published, "publish_timestamp",
+	    published ? ts_str(inc, "updated_at") : json_string("0"), "org_id",
+	    id_str(json_integer_value(json_object_get(org, "id"))), "orgc_id",
 	    id_str(json_integer_value(json_object_get(org, "id"))), "attribute_count",
 	    id_str((int64_t)json_array_size(attrs)), "extends_uuid", "", "first_publication",
 	    published ? ts_str(inc, "created_at") : json_string("0"), "locked", 0);
@@ -296,8 +302,8 @@ static json_t *event(const char *base, json_t *inc, json_t *groups)
 		json_array_append_new(
 		    reports, json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:b}", "uuid", ru, "event_id",
 		                       id_str(id), "name", js(inc, "title") ? js(inc, "title") : "",
-		                       "content", narr, "distribution", "5", "sharing_group_id", "0",
-		                       "timestamp", ts_str(inc, "updated_at"), "deleted", 0));
+		                       "content", narr, "distribution", "5", "sharing_group_id",
+		                       "0", "timestamp", ts_str(inc, "updated_at"), "deleted", 0));
 	}
 	json_object_set_new(ev, "EventReport", reports);
 	return json_pack("{s:o}", "Event", ev);

@@ -148,11 +148,11 @@ static const char *tlp_marking(bundle *b, const char *tlp)
 {
 	for (size_t i = 0; i < sizeof tlps / sizeof tlps[0]; i++) {
 		if (!tlp || strcmp(tlps[i].tlp, tlp) != 0) continue;
-		add(b, json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:{s:s,s:s}}}", "type", "marking-definition",
-		                 "spec_version", "2.1", "id", tlps[i].id, "created",
-		                 "2022-10-01T00:00:00.000Z", "name", tlps[i].name, "extensions",
-		                 TLP2_EXT, "extension_type", "property-extension", "tlp_2_0",
-		                 tlps[i].tlp));
+		add(b, json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:{s:s,s:s}}}", "type",
+		                 "marking-definition", "spec_version", "2.1", "id", tlps[i].id,
+		                 "created", "2022-10-01T00:00:00.000Z", "name", tlps[i].name,
+		                 "extensions", TLP2_EXT, "extension_type", "property-extension",
+		                 "tlp_2_0", tlps[i].tlp));
 		return tlps[i].id;
 	}
 	return NULL;
@@ -263,9 +263,9 @@ static void observable(inc_ctx *c, json_t *o)
 		json_array_append_new(c->report_refs, json_string(id));
 		return;
 	} else {
-		const char *st = strcmp(type, "phone") == 0    ? "interdict-phone"
-		                 : strcmp(type, "wallet") == 0 ? "interdict-wallet"
-		                 : strcmp(type, "pgp") == 0    ? "interdict-pgp-fingerprint"
+		const char *st = strcmp(type, "phone") == 0      ? "interdict-phone"
+		                 : strcmp(type, "wallet") == 0   ? "interdict-wallet"
+		                 : strcmp(type, "pgp") == 0      ? "interdict-pgp-fingerprint"
 		                 : strcmp(type, "tracking") == 0 ? "interdict-tracking-number"
 		                                                 : NULL;
 		if (!st || !sco_ext(st, ext)) return;
@@ -307,11 +307,12 @@ static void org_identity(inc_ctx *c)
 	snprintf(c->org_ref, sizeof c->org_ref, "identity--%s", u);
 	char desc[200];
 	snprintf(desc, sizeof desc, "Interdict organisation (%s, %s)",
-	         js(org, "kind") ? js(org, "kind") : "?", js(org, "country") ? js(org, "country") : "?");
+	         js(org, "kind") ? js(org, "kind") : "?",
+	         js(org, "country") ? js(org, "country") : "?");
 	add(c->b, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "identity", "spec_version",
-	                    "2.1", "id", c->org_ref, "created", EXT_CREATED, "modified", EXT_CREATED,
-	                    "name", js(org, "name") ? js(org, "name") : "?", "identity_class",
-	                    "organization", "description", desc));
+	                    "2.1", "id", c->org_ref, "created", EXT_CREATED, "modified",
+	                    EXT_CREATED, "name", js(org, "name") ? js(org, "name") : "?",
+	                    "identity_class", "organization", "description", desc));
 }
 
 /* The property extension of the report: the fields STIX has no place for. Empty lists and
@@ -319,14 +320,15 @@ static void org_identity(inc_ctx *c)
 static json_t *incident_ext(json_t *inc)
 {
 	json_t *e = json_pack("{s:s}", "extension_type", "property-extension");
-	static const char *const strs[] = {"type",        "status",         "occurred_on",
-	                                   "reported_on", "transport_mode", "concealment",
-	                                   "distribution", "tlp"};
+	static const char *const strs[] = {
+	    "type",           "status",      "occurred_on",  "reported_on",
+	    "transport_mode", "concealment", "distribution", "tlp"};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		const char *v = js(inc, strs[i]);
 		if (v && *v)
-			json_object_set_new(e, strcmp(strs[i], "type") == 0 ? "incident_type" : strs[i],
-			                    json_string(v));
+			json_object_set_new(
+			    e, strcmp(strs[i], "type") == 0 ? "incident_type" : strs[i],
+			    json_string(v));
 	}
 	json_object_set(e, "incident_id", json_object_get(inc, "id"));
 	static const char *const lists[] = {"origin", "transit", "destination"};
@@ -374,12 +376,13 @@ static void incident(bundle *b, json_t *inc)
 			snprintf(when, sizeof when, "%.10sT00:00:00Z", occ);
 		else
 			snprintf(when, sizeof when, "%s", c.created);
-		add(b, marked(json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:O}", "type",
-		                        "observed-data", "spec_version", "2.1", "id", c.od_ref,
-		                        "created_by_ref", c.org_ref, "created", c.created, "modified",
-		                        c.modified, "first_observed", when, "last_observed", when,
-		                        "number_observed", 1, "object_refs", c.sco_refs),
-		              c.marking));
+		add(b,
+		    marked(json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:O}", "type",
+		                     "observed-data", "spec_version", "2.1", "id", c.od_ref,
+		                     "created_by_ref", c.org_ref, "created", c.created, "modified",
+		                     c.modified, "first_observed", when, "last_observed", when,
+		                     "number_observed", 1, "object_refs", c.sco_refs),
+		           c.marking));
 		json_array_append_new(c.report_refs, json_string(c.od_ref));
 	}
 	json_t *pair;
@@ -392,19 +395,19 @@ static void incident(bundle *b, json_t *inc)
 		snprintf(ind, sizeof ind, "indicator--%s", u);
 		add(b, marked(json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s]}", "type",
 		                        "indicator", "spec_version", "2.1", "id", ind,
-		                        "created_by_ref", c.org_ref, "created", c.created, "modified",
-		                        c.modified, "name", label, "pattern", pat, "pattern_type",
-		                        "stix", "valid_from", c.created, "indicator_types",
-		                        "malicious-activity"),
+		                        "created_by_ref", c.org_ref, "created", c.created,
+		                        "modified", c.modified, "name", label, "pattern", pat,
+		                        "pattern_type", "stix", "valid_from", c.created,
+		                        "indicator_types", "malicious-activity"),
 		              c.marking));
 		json_array_append_new(c.report_refs, json_string(ind));
 		idt__uuid5f(u, "relationship %s %s", ind, c.od_ref);
 		snprintf(rel, sizeof rel, "relationship--%s", u);
 		add(b, marked(json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type",
 		                        "relationship", "spec_version", "2.1", "id", rel,
-		                        "created_by_ref", c.org_ref, "created", c.created, "modified",
-		                        c.modified, "relationship_type", "based-on", "source_ref", ind,
-		                        "target_ref", c.od_ref),
+		                        "created_by_ref", c.org_ref, "created", c.created,
+		                        "modified", c.modified, "relationship_type", "based-on",
+		                        "source_ref", ind, "target_ref", c.od_ref),
 		              c.marking));
 		json_array_append_new(c.report_refs, json_string(rel));
 	}
@@ -421,12 +424,12 @@ static void incident(bundle *b, json_t *inc)
 		snprintf(published, sizeof published, "%.10sT00:00:00Z", pub);
 	else
 		snprintf(published, sizeof published, "%s", c.created);
-	json_t *report = json_pack(
-	    "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:s,s:O,s:{s:o}}", "type", "report", "spec_version",
-	    "2.1", "id", rep, "created_by_ref", c.org_ref, "created", c.created, "modified",
-	    c.modified, "name", js(inc, "title") ? js(inc, "title") : "", "report_types",
-	    "threat-report", "published", published, "object_refs", c.report_refs, "extensions",
-	    ext, incident_ext(inc));
+	json_t *report = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:s,s:O,s:{s:o}}", "type",
+	                           "report", "spec_version", "2.1", "id", rep, "created_by_ref",
+	                           c.org_ref, "created", c.created, "modified", c.modified, "name",
+	                           js(inc, "title") ? js(inc, "title") : "", "report_types",
+	                           "threat-report", "published", published, "object_refs",
+	                           c.report_refs, "extensions", ext, incident_ext(inc));
 	const char *narr = js(inc, "narrative");
 	if (narr && *narr) json_object_set_new(report, "description", json_string(narr));
 	add(b, marked(report, c.marking));
@@ -442,8 +445,8 @@ json_t *idt__export_stix(const char *base, json_t *incidents)
 	json_array_foreach(incidents, i, inc) incident(&b, inc);
 	/* the bundle id: from the set of incidents, so the same export has the same id */
 	idt_buf ids = {0};
-	json_array_foreach(incidents, i, inc)
-	    idt__buf_printf(&ids, "%lld,", (long long)json_integer_value(json_object_get(inc, "id")));
+	json_array_foreach(incidents, i, inc) idt__buf_printf(
+	    &ids, "%lld,", (long long)json_integer_value(json_object_get(inc, "id")));
 	char u[37], bid[64];
 	idt__buf_printf(&ids, " bundle %s", base);
 	idt__uuid5(idt__ns_interdict, ids.data ? ids.data : "", ids.len, u);

@@ -23,11 +23,16 @@
 
 #define MAX_OBS 200 /* as validate.c: observables per incident */
 
-static const char *const incident_types[] = {
-    "seizure",          "stopped-shipment",   "suspicious-shipment",
-    "online-offer",     "purchase-request",   "illicit-laboratory",
-    "internet-pharmacy", "diversion-attempt", "warning",
-    NULL};
+static const char *const incident_types[] = {"seizure",
+                                             "stopped-shipment",
+                                             "suspicious-shipment",
+                                             "online-offer",
+                                             "purchase-request",
+                                             "illicit-laboratory",
+                                             "internet-pharmacy",
+                                             "diversion-attempt",
+                                             "warning",
+                                             NULL};
 static const char *const transport_modes[] = {"air",     "sea",       "road",   "rail",  "postal",
                                               "courier", "passenger", "online", "other", NULL};
 static const char *const units[] = {"mg",    "g",        "kg",       "t",        "ml",
@@ -65,9 +70,9 @@ typedef struct draft {
 
 static void draft_init(draft *d, const idt_kb *kb, json_t *unmapped, const char *platform)
 {
-	d->doc = json_pack("{s:s,s:s,s:s,s:[],s:{s:s}}", "type", "online-offer", "status", "draft",
-	                   "distribution", "own-org", "observables", "source", "platform",
-	                   platform);
+	d->doc =
+	    json_pack("{s:s,s:s,s:s,s:[],s:{s:s}}", "type", "online-offer", "status", "draft",
+	              "distribution", "own-org", "observables", "source", "platform", platform);
 	d->seen = json_object();
 	d->unmapped = unmapped;
 	d->kb = kb;
@@ -106,8 +111,8 @@ static void add_obs(draft *d, const char *where, const char *type, const char *v
 	if (json_object_get(d->seen, key)) return;
 	json_t *obs = json_object_get(d->doc, "observables");
 	if (json_array_size(obs) >= MAX_OBS) {
-		note(d->unmapped, where, "%s '%s' left out: an incident holds at most 200 observables",
-		     type, value);
+		note(d->unmapped, where,
+		     "%s '%s' left out: an incident holds at most 200 observables", type, value);
 		return;
 	}
 	json_object_set_new(d->seen, key, json_true());
@@ -119,7 +124,8 @@ static void add_country(draft *d, const char *where, const char *role, const cha
 	json_t *l = json_object_get(d->doc, role);
 	if (!l) json_object_set_new(d->doc, role, l = json_array());
 	if (!cc || !idt__country_valid(cc))
-		return note(d->unmapped, where, "'%s' is not an ISO 3166 alpha-2 code (%s)", cc, role);
+		return note(d->unmapped, where, "'%s' is not an ISO 3166 alpha-2 code (%s)", cc,
+		            role);
 	if (json_array_size(l) < 20) json_array_append_new(l, json_string(cc));
 }
 
@@ -179,7 +185,8 @@ static void draft_done(draft *d, json_t *out)
 static int misp_attr(draft *d, const char *where, json_t *a)
 {
 	const char *t = js(a, "type"), *v = js(a, "value"), *cm = js(a, "comment");
-	if (!t || !v) return note(d->unmapped, where, "attribute without type or value%s%s", "", ""), -1;
+	if (!t || !v)
+		return note(d->unmapped, where, "attribute without type or value%s%s", "", ""), -1;
 	char buf[IDT_OBS_MAX + 64];
 	/* the interdict:observable-type tag says what a text attribute is */
 	size_t i;
@@ -219,8 +226,8 @@ static int misp_attr(draft *d, const char *where, json_t *a)
 		if (strcasestr(cm, "pgp fingerprint")) return add_obs(d, where, "pgp", v), 0;
 		if (strcasestr(cm, "tracking number")) return add_obs(d, where, "tracking", v), 0;
 	}
-	note(d->unmapped, where, "MISP attribute type '%s' has no Interdict observable type ('%.200s')",
-	     t, v);
+	note(d->unmapped, where,
+	     "MISP attribute type '%s' has no Interdict observable type ('%.200s')", t, v);
 	return -1;
 }
 
@@ -255,7 +262,8 @@ static void misp_object(draft *d, const char *where, json_t *o)
 			add_obs(d, where, "wallet", buf);
 		}
 		if (!btc && !xmr && !other)
-			note(d->unmapped, where, "coin-address object without an address%s%s", "", "");
+			note(d->unmapped, where, "coin-address object without an address%s%s", "",
+			     "");
 		return;
 	}
 	if (name && strcmp(name, "user-account") == 0) {
@@ -264,7 +272,8 @@ static void misp_object(draft *d, const char *where, json_t *o)
 		if (!user) user = obj_rel(o, "user-id");
 		if (!plat || !user)
 			return note(d->unmapped, where,
-			            "user-account object needs account-type and username%s%s", "", "");
+			            "user-account object needs account-type and username%s%s", "",
+			            "");
 		snprintf(buf, sizeof buf, "%s:@%s", plat, user[0] == '@' ? user + 1 : user);
 		add_obs(d, where, "handle", buf);
 		return;
@@ -342,11 +351,10 @@ static void misp_event(draft *d, json_t *ev, size_t idx)
 		if (!c || !*c) continue;
 		if (narr.len) idt__buf_puts(&narr, "\n\n");
 		if (idt__buf_puts(&narr, c) != IDT_OK)
-			note(d->unmapped, where, "EventReport text beyond 100,000 bytes left out%s%s", "",
-			     "");
+			note(d->unmapped, where,
+			     "EventReport text beyond 100,000 bytes left out%s%s", "", "");
 	}
-	if (narr.len)
-		json_object_set_new(d->doc, "narrative", json_stringn(narr.data, narr.len));
+	if (narr.len) json_object_set_new(d->doc, "narrative", json_stringn(narr.data, narr.len));
 	idt__buf_free(&narr);
 	json_array_foreach(json_object_get(ev, "Tag"), i, x)
 	{
@@ -441,7 +449,8 @@ static int stix_sco(draft *d, const char *where, json_t *o)
 		if (!login) login = js(o, "display_name");
 		if (!plat || !login)
 			return note(d->unmapped, where,
-			            "user-account needs account_type and account_login%s%s", "", ""),
+			            "user-account needs account_type and account_login%s%s", "",
+			            ""),
 			       0;
 		snprintf(buf, sizeof buf, "%s:@%s", plat, login[0] == '@' ? login + 1 : login);
 		return add_obs(d, where, "handle", buf), 0;
@@ -450,7 +459,8 @@ static int stix_sco(draft *d, const char *where, json_t *o)
 		return add_obs(d, where, "phone", v), 0;
 	if (strcmp(t, "interdict-wallet") == 0 || strcmp(t, "cryptocurrency-wallet") == 0) {
 		const char *chain = js(o, "chain"), *addr = v ? v : js(o, "address");
-		if (!addr) return note(d->unmapped, where, "wallet without an address%s%s", "", ""), 0;
+		if (!addr)
+			return note(d->unmapped, where, "wallet without an address%s%s", "", ""), 0;
 		snprintf(buf, sizeof buf, "%s%s%s", chain ? chain : "", chain ? ":" : "", addr);
 		return add_obs(d, where, "wallet", buf), 0;
 	}
@@ -510,7 +520,9 @@ static void stix_ref(draft *d, json_t *index, const char *ref, const char *creat
 	json_t *o = json_object_get(index, ref);
 	char where[300];
 	snprintf(where, sizeof where, "%.250s", ref);
-	if (!o) return note(d->unmapped, where, "referenced object is not in the bundle%s%s", "", "");
+	if (!o)
+		return note(d->unmapped, where, "referenced object is not in the bundle%s%s", "",
+		            "");
 	const char *t = js(o, "type");
 	if (!t) return;
 	if (strcmp(t, "observed-data") == 0) {
@@ -532,9 +544,10 @@ static void stix_ref(draft *d, json_t *index, const char *ref, const char *creat
 	if (strcmp(t, "identity") == 0) {
 		const char *cls = js(o, "identity_class");
 		if (creator && strcmp(ref, creator) == 0) return;
-		if (cls && strcmp(cls, "organization") == 0) return add_obs(d, where, "company", js(o, "name"));
-		return note(d->unmapped, where, "identity of class '%s' has no Interdict field%s", cls,
-		            "");
+		if (cls && strcmp(cls, "organization") == 0)
+			return add_obs(d, where, "company", js(o, "name"));
+		return note(d->unmapped, where, "identity of class '%s' has no Interdict field%s",
+		            cls, "");
 	}
 	/* relationships and markings carry nothing of their own; the rest may be an SCO */
 	if (strcmp(t, "relationship") == 0 || strcmp(t, "marking-definition") == 0 ||
@@ -568,7 +581,8 @@ static void stix_report(draft *d, json_t *index, json_t *rep)
 	json_array_foreach(json_object_get(rep, "object_marking_refs"), i, x)
 	{
 		for (size_t k = 0; k < sizeof stix_tlps / sizeof stix_tlps[0]; k++)
-			if (json_string_value(x) && strcmp(json_string_value(x), stix_tlps[k].id) == 0)
+			if (json_string_value(x) &&
+			    strcmp(json_string_value(x), stix_tlps[k].id) == 0)
 				json_object_set_new(d->doc, "tlp", json_string(stix_tlps[k].tlp));
 	}
 	json_t *e = incident_ext(rep);
@@ -585,7 +599,8 @@ static void stix_report(draft *d, json_t *index, json_t *rep)
 			json_object_set_new(d->doc, "transport_mode", json_string(tm));
 		const char *cc = js(e, "concealment");
 		if (cc) json_object_set_new(d->doc, "concealment", str_cut(cc, 500));
-		json_array_foreach(json_object_get(e, "substances"), i, x) add_substance(d, where, x);
+		json_array_foreach(json_object_get(e, "substances"), i, x)
+		    add_substance(d, where, x);
 	} else {
 		const char *pub = js(rep, "published");
 		if (pub) set_date(d, where, "reported_on", pub);
@@ -629,10 +644,13 @@ json_t *idt__import_stix(json_t *doc, const idt_kb *kb, json_t *unmapped, const 
 		json_array_foreach(objs, i, o)
 		{
 			const char *t = js(o, "type");
-			if (!t || strcmp(t, "observed-data") == 0) continue; /* SCOs are listed anyway */
+			if (!t || strcmp(t, "observed-data") == 0)
+				continue; /* SCOs are listed anyway */
 			if (strcmp(t, "identity") == 0 && !js(o, "identity_class")) continue;
-			if (strcmp(t, "identity") == 0 && strcmp(js(o, "identity_class"), "organization") == 0)
-				continue; /* producers, not companies, in a bundle without a report */
+			if (strcmp(t, "identity") == 0 &&
+			    strcmp(js(o, "identity_class"), "organization") == 0)
+				continue; /* producers, not companies, in a bundle without a report
+				           */
 			if (js(o, "id")) stix_ref(&d, index, js(o, "id"), NULL);
 		}
 		draft_done(&d, out);

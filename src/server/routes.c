@@ -39,11 +39,12 @@ static const route routes[] = {
     {"GET", "/api/v1/feeds/warnings.atom", idt__h_warnings_atom, 0, 0, PUBLIC},
     {"GET", "/api/v1/feeds/alerts.atom", idt__h_alerts_atom, 0, 0, PUBLIC /* ?token= */},
 
-    {"GET", "/api/v1/openapi.json", idt__h_openapi, 0, 0, PUBLIC}, /* interop */
-    {"GET", "/api/v1/incidents/export", idt__h_export_search, IDT_ROLE_VIEWER, R, 0}, /* interop */
-    {"GET", "/api/v1/incidents/{}/export", idt__h_export_incident, IDT_ROLE_VIEWER, R, 0}, /* interop */
-    {"GET", "/api/v1/sharing-groups/{}/export", idt__h_export_group, IDT_ROLE_VIEWER, R, 0}, /* interop */
-    {"POST", "/api/v1/import", idt__h_import, IDT_ROLE_ANALYST, W, 0}, /* interop */
+    /* interop (issue 8): routes_interop.c, openapi.c */
+    {"GET", "/api/v1/openapi.json", idt__h_openapi, 0, 0, PUBLIC},
+    {"GET", "/api/v1/incidents/export", idt__h_export_search, IDT_ROLE_VIEWER, R, 0},
+    {"GET", "/api/v1/incidents/{}/export", idt__h_export_incident, IDT_ROLE_VIEWER, R, 0},
+    {"GET", "/api/v1/sharing-groups/{}/export", idt__h_export_group, IDT_ROLE_VIEWER, R, 0},
+    {"POST", "/api/v1/import", idt__h_import, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/incidents", idt__h_incident_search, IDT_ROLE_VIEWER, R, 0},
     {"POST", "/api/v1/incidents", idt__h_incident_create, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/incidents/{}", idt__h_incident_get, IDT_ROLE_VIEWER, R, 0},

@@ -88,8 +88,10 @@ int idt__h_incident_create(idt_req *r, char **p)
 		idt__correlate_ns = -1;
 		idt_status s = ST(r)->ops->incident_create(ST(r), &r->actor, doc, &out);
 		if (s == IDT_OK && idt__correlate_ns >= 0)
-			snprintf(r->timing, sizeof r->timing, "correlate;dur=%.3f",
-			         (double)idt__correlate_ns / 1e6);
+			snprintf(r->timing, sizeof r->timing,
+			         "correlate;dur=%.3f, correlate-cpu;dur=%.3f",
+			         (double)idt__correlate_ns / 1e6,
+			         (double)idt__correlate_cpu_ns / 1e6);
 		if (s == IDT_OK)
 			idt__reply(r, 201, out);
 		else

@@ -78,8 +78,7 @@ static void sha1_block(sha1 *c, const uint8_t *p)
 
 static void sha1_init(sha1 *c)
 {
-	static const uint32_t iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-	                               0xc3d2e1f0};
+	static const uint32_t iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
 	memcpy(c->h, iv, sizeof iv);
 	c->len = 0, c->n = 0;
 }
@@ -219,7 +218,8 @@ static idt_status read_items(idt_req *r, json_t *items, json_t *out, int64_t gro
 		    ST(r), &r->actor, json_integer_value(json_object_get(it, "id")), &doc);
 		if (st == IDT_ENOTFOUND) continue;
 		if (st != IDT_OK) return st;
-		if (group && json_integer_value(json_object_get(doc, "sharing_group_id")) != group) {
+		if (group &&
+		    json_integer_value(json_object_get(doc, "sharing_group_id")) != group) {
 			json_decref(doc);
 			continue;
 		}
@@ -366,8 +366,7 @@ static void unmapped_add(json_t *u, const char *where, const char *reason)
 
 /* Creates one incident from an import document; appends {id, title, observables,
  * correlations} to `created` or a reason to `unmapped`.  Leaves r's response untouched. */
-static idt_status create_one(idt_req *r, json_t *doc, size_t idx, json_t *created,
-                             json_t *unmapped)
+static idt_status create_one(idt_req *r, json_t *doc, size_t idx, json_t *created, json_t *unmapped)
 {
 	char where[64];
 	snprintf(where, sizeof where, "incident[%zu]", idx);
@@ -390,12 +389,11 @@ static idt_status create_one(idt_req *r, json_t *doc, size_t idx, json_t *create
 	json_decref(canon);
 	if (s != IDT_OK) return s;
 	json_array_append_new(
-	    created,
-	    json_pack("{s:O,s:O,s:I,s:I}", "id", json_object_get(out, "id"), "title",
-	              json_object_get(out, "title"), "observables",
-	              (json_int_t)json_array_size(json_object_get(out, "observables")),
-	              "correlations",
-	              (json_int_t)json_array_size(json_object_get(out, "correlations"))));
+	    created, json_pack("{s:O,s:O,s:I,s:I}", "id", json_object_get(out, "id"), "title",
+	                       json_object_get(out, "title"), "observables",
+	                       (json_int_t)json_array_size(json_object_get(out, "observables")),
+	                       "correlations",
+	                       (json_int_t)json_array_size(json_object_get(out, "correlations"))));
 	json_decref(out);
 	return IDT_OK;
 }
@@ -435,10 +433,10 @@ int idt__h_import(idt_req *r, char **p)
 	}
 	if (json_array_size(created) == 0) {
 		json_decref(created);
-		return idt__reply(r, 400,
-		                  json_pack("{s:{s:s,s:s},s:o}", "error", "code", "nothing_imported",
-		                            "message", "no incident could be made from the document",
-		                            "unmapped", unmapped));
+		return idt__reply(
+		    r, 400,
+		    json_pack("{s:{s:s,s:s},s:o}", "error", "code", "nothing_imported", "message",
+		              "no incident could be made from the document", "unmapped", unmapped));
 	}
 	return idt__reply(r, 201, json_pack("{s:o,s:o}", "created", created, "unmapped", unmapped));
 }

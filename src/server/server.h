@@ -87,7 +87,7 @@ typedef struct idt_req {
 	int64_t fd_size;
 	const char *fd_type;
 	char disposition[300];
-	char timing[64]; /* Server-Timing header value, "" if none */
+	char timing[96]; /* Server-Timing header value, "" if none */
 } idt_req;
 
 struct idt_server {

@@ -19,7 +19,7 @@
 #include "sqlite_int.h"
 #include "util/util.h"
 
-_Thread_local int64_t idt__correlate_ns;
+_Thread_local int64_t idt__correlate_ns, idt__correlate_cpu_ns;
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -249,12 +249,16 @@ static idt_status write_all(sqlite3 *db, int64_t id, json_t *doc, bool fresh)
 	if (st == IDT_OK) st = write_routes(db, id, doc);
 	if (st == IDT_OK) st = write_fts(db, id, doc);
 	if (st == IDT_OK) {
-		struct timespec t0, t1;
+		struct timespec t0, t1, c0, c1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 		st = correlate(db, id, fresh);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		idt__correlate_ns =
 		    (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 + (t1.tv_nsec - t0.tv_nsec);
+		idt__correlate_cpu_ns =
+		    (int64_t)(c1.tv_sec - c0.tv_sec) * 1000000000 + (c1.tv_nsec - c0.tv_nsec);
 	}
 	return st;
 }
@@ -1019,17 +1023,16 @@ SQ_DECL(idt_status, warnings_list, int64_t limit, json_t **out)
 SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out)
 {
 	sqlite3 *db = idt__sq_acquire(st);
-	sqlite3_stmt *s =
-	    idt__sq_prep(db,
-	                 "SELECT i.type, count(*) AS n FROM incidents i WHERE " SQ_VISIBLE(
-	                     "i") " GROUP BY i.type ORDER BY i.type",
-	                 "");
+	sqlite3_stmt *s = idt__sq_prep(
+	    db,
+	    "SELECT s.type, sum(s.n) AS n FROM incident_stats s WHERE " SQ_VISIBLE_STATS
+	    " GROUP BY s.type HAVING sum(s.n) > 0 ORDER BY s.type",
+	    "");
 	if (s) idt__sq_bind_org(s, a->org_id);
 	json_t *by_type = idt__sq_rows(s);
 	s = idt__sq_prep(db,
-	                 "SELECT s.class, count(DISTINCT i.id) AS n FROM incidents i JOIN"
-	                 " incident_substances s ON s.incident_id = i.id WHERE " SQ_VISIBLE(
-	                     "i") " GROUP BY s.class ORDER BY s.class",
+	                 "SELECT s.class, sum(s.n) AS n FROM class_stats s WHERE " SQ_VISIBLE_STATS
+	                 " GROUP BY s.class HAVING sum(s.n) > 0 ORDER BY s.class",
 	                 "");
 	if (s) idt__sq_bind_org(s, a->org_id);
 	json_t *by_class = idt__sq_rows(s);

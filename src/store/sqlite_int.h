@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define SQ_SCHEMA_VERSION 1
+#define SQ_SCHEMA_VERSION 2
 #define SQ_ROUTE_WINDOW   30   /* days: same substance on the same route within +-30 days */
 #define SQ_CORR_CAP       1000 /* links made per observable or route on one save */
 #define SQ_NET_MAX_NODES  500  /* network graph size cap */
@@ -23,6 +23,12 @@
 	"(" i ".org_id = :org OR (" i ".status <> 'draft' AND (" i ".distribution = 'all' OR (" i  \
 	".distribution = 'sharing-group' AND EXISTS (SELECT 1 FROM sharing_group_orgs g WHERE "    \
 	"g.group_id = " i ".sharing_group_id AND g.org_id = :org)))))"
+
+/* The same predicate on the counters of incident_stats / class_stats (alias s). */
+#define SQ_VISIBLE_STATS                                                                           \
+	"(s.org_id = :org OR (s.draft = 0 AND (s.distribution = 'all' OR (s.distribution ="        \
+	" 'sharing-group' AND EXISTS (SELECT 1 FROM sharing_group_orgs g WHERE g.group_id = s.grp" \
+	" AND g.org_id = :org)))))"
 
 typedef struct sq_store {
 	pthread_mutex_t mu;

@@ -198,8 +198,9 @@ void idt__store_close(idt_store *st); /* NULL allowed */
 /* The SQLite backend (src/store/sqlite_*.c). */
 idt_status idt__sqlite_open(const char *path, int pool_size, idt_store **out, const char **errmsg);
 
-/* Nanoseconds the last correlation on this thread took (for the Server-Timing header). */
-extern _Thread_local int64_t idt__correlate_ns;
+/* Nanoseconds the last correlation on this thread took, wall clock and CPU time of the thread
+ * (for the Server-Timing header). */
+extern _Thread_local int64_t idt__correlate_ns, idt__correlate_cpu_ns;
 
 /* Unix time in seconds, and as an RFC 3339 UTC string ("2026-03-01T12:00:00Z", 21 bytes). */
 int64_t idt__now(void);

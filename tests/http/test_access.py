@@ -189,12 +189,30 @@ try:
     st, b_inc = cl["b-analyst"].get(f"/api/v1/incidents/{incs[5]['id']}")
     check(grp["id"] not in {x["incident_id"] for x in b_inc["correlations"]},
           "unshared: not in B's correlations")
+    # statistics follow every change of sharing, status, type and substances
+    def check_stats(tag):
+        for u in USERS:
+            st, stats = cl[u].get("/api/v1/stats")
+            st, res = cl[u].get("/api/v1/incidents", per_page=100)
+            eq(sum(x["n"] for x in stats["by_type"]), res["total"], f"{tag}: {u} stats by type")
+            # every incident here holds one or two opioids: counted once
+            eq({x["class"]: x["n"] for x in stats["by_class"]}, {"opioid": res["total"]},
+               f"{tag}: {u} stats by class")
+    check_stats("after unsharing")
     # ... and sharing it to all shows it to C, with a "shared" notification
     st, _ = cl["a-analyst"].patch(f"/api/v1/incidents/{grp['id']}", {"distribution": "all"})
     eq(cl["c-analyst"].get(f"/api/v1/incidents/{grp['id']}")[0], 200, "shared to all: C sees")
     st, notes = cl["c-analyst"].get("/api/v1/notifications")
     check(grp["id"] in {n["incident_id"] for n in notes["items"]},
           "newly shared incident notified to C")
+    check_stats("after sharing to all")
+    st, _ = cl["a-analyst"].patch(f"/api/v1/incidents/{grp['id']}",
+                                  {"status": "draft", "substances": [{"id": "heroin"},
+                                                                     {"id": "morphine"}]})
+    check_stats("after back to draft with two opioids")
+    st, _ = cl["a-analyst"].delete(f"/api/v1/incidents/{grp['id']}")
+    eq(st, 204, "delete")
+    check_stats("after delete")
 finally:
     srv.cleanup()
 finish()
