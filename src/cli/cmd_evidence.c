@@ -24,12 +24,14 @@
 static const char usage_text[] =
     "usage: interdict evidence verify [--state FILE] [--quiet] FILE.warc.gz...\n"
     "       interdict evidence bundle --out DIR [--state FILE] URL...\n"
+    "       interdict evidence bundle --out DIR --incident ID --server URL [--token TOKEN]\n"
     "       interdict evidence attach --incident ID --server URL [--token TOKEN] FILE\n"
     "\n"
     "verify: re-checks every WARC record's WARC-Block-Digest and WARC-Payload-Digest and the\n"
     "  file's SHA-256 against the watch's state database; names each record that fails.\n"
-    "bundle: exports the WARC files holding the captures of the URLs, with manifest.json\n"
-    "  (SHA-256 of every file, fetch times, record ids, verification result).\n"
+    "bundle: exports the WARC files holding the captures of the URLs (or of the incident's\n"
+    "  source URL and url observables, with the incident as incident.json), with\n"
+    "  manifest.json (SHA-256 of every file, fetch times, record ids, verification result).\n"
     "attach: uploads FILE to the incident's attachments (POST /api/v1/incidents/ID/attachments)\n"
     "  and prints the SHA-256 the server recorded.\n"
     "\n"
@@ -37,9 +39,10 @@ static const char usage_text[] =
     "      --state FILE       the watch's state database (default: watch.db)\n"
     "      --quiet            verify: print only failures\n"
     "      --out DIR          bundle: the directory to create\n"
-    "      --incident ID      attach: the incident\n"
-    "      --server URL       attach: the server's base URL\n"
-    "      --token TOKEN      attach: an API token with write scope (default: $INTERDICT_TOKEN)\n"
+    "      --incident ID      attach, bundle: the incident\n"
+    "      --server URL       attach, bundle: the server's base URL\n"
+    "      --token TOKEN      API token: write scope for attach, read for bundle\n"
+    "                         (default: $INTERDICT_TOKEN)\n"
     "  -h, --help             this help\n"
     "\n"
     "Exit status: 0 all verified (or done), 1 a digest or SHA-256 mismatch, 2 usage,\n"
@@ -148,10 +151,70 @@ static int copy_file(const char *from, const char *to)
 	return ok ? 0 : -1;
 }
 
-static int cmd_bundle(const char *state, const char *out, char **urls, int n)
+static size_t keep(char *p, size_t size, size_t n, void *ctx)
+{
+	idt_sb *b = ctx;
+	if (b->len < 65536) idt_sb_put(b, p, size * n);
+	return size * n;
+}
+
+/* GETs the incident from the server: its JSON (caller frees) or NULL after reporting. */
+static json_t *get_incident(const char *server, const char *token, const char *incident)
+{
+	CURL *c = curl_easy_init();
+	if (!c) return NULL;
+	idt_sb url = {0}, auth = {0}, reply = {0};
+	size_t bl = strlen(server);
+	while (bl && server[bl - 1] == '/') bl--;
+	idt_sb_put(&url, server, bl);
+	idt_sb_printf(&url, "/api/v1/incidents/%s", incident);
+	idt_sb_printf(&auth, "Authorization: Bearer %s", token);
+	struct curl_slist *h = curl_slist_append(NULL, auth.p);
+	curl_easy_setopt(c, CURLOPT_URL, url.p);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+	CURLcode cc = curl_easy_perform(c);
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	json_t *j = NULL;
+	if (cc != CURLE_OK)
+		idt_cli_error("%s: %s", url.p, curl_easy_strerror(cc));
+	else if (code != 200)
+		idt_cli_error("%s: HTTP %ld %.300s", url.p, code, reply.p ? reply.p : "");
+	else if (!(j = json_loadb(reply.p, reply.len, 0, NULL)))
+		idt_cli_error("%s: not JSON", url.p);
+	idt_sb_free(&url);
+	idt_sb_free(&auth);
+	idt_sb_free(&reply);
+	return j;
+}
+
+/* The URLs of an incident: its source's URL and its url observables. */
+static size_t incident_urls(json_t *inc, const char **urls, size_t cap)
+{
+	size_t n = 0;
+	const char *u = json_string_value(json_object_get(json_object_get(inc, "source"), "url"));
+	if (u && n < cap) urls[n++] = u;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(inc, "observables"), i, o)
+	{
+		const char *t = json_string_value(json_object_get(o, "type"));
+		const char *v = json_string_value(json_object_get(o, "value"));
+		if (t && v && !strcmp(t, "url") && n < cap) urls[n++] = v;
+	}
+	return n;
+}
+
+static int cmd_bundle(const char *state, const char *out, char **urls, int n, json_t *incident)
 {
 	if (!out || n == 0) {
-		idt_cli_error("evidence bundle needs --out DIR and URLs");
+		idt_cli_error(
+		    "evidence bundle needs --out DIR and URLs (or an incident with URLs)");
 		return IDT_EXIT_USAGE;
 	}
 	idt_wstate *ws = open_state(state, 1);
@@ -193,6 +256,22 @@ static int cmd_bundle(const char *state, const char *out, char **urls, int n)
 	sqlite3_finalize(q);
 	int rc = IDT_EXIT_OK;
 	json_t *flist = json_array();
+	json_t *inc_entry = json_null();
+	if (incident) {
+		/* the incident as the server returned it, beside the evidence */
+		char ip[4096], isha[65];
+		snprintf(ip, sizeof ip, "%s/incident.json", out);
+		if (json_dump_file(incident, ip, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
+		    idt_sha256_file(ip, isha)) {
+			idt_cli_error("cannot write %s", ip);
+			rc = IDT_EXIT_FAILURE;
+		} else {
+			json_decref(inc_entry);
+			inc_entry =
+			    json_pack("{s:O,s:s,s:s}", "id", json_object_get(incident, "id"),
+			              "file", "incident.json", "sha256", isha);
+		}
+	}
 	const char *name;
 	json_t *pv;
 	json_object_foreach(files, name, pv)
@@ -223,9 +302,9 @@ static int cmd_bundle(const char *state, const char *out, char **urls, int n)
 	char now[32];
 	idt_watch_now(now);
 	json_t *man = json_pack(
-	    "{s:s,s:s,s:s,s:o,s:o,s:o,s:s}", "bundle", "interdict evidence bundle", "created_at",
-	    now, "tool", "interdict " IDT_VERSION, "files", flist, "captures", caps,
-	    "urls_without_capture", missing, "verification",
+	    "{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s}", "bundle", "interdict evidence bundle",
+	    "created_at", now, "tool", "interdict " IDT_VERSION, "incident", inc_entry, "files",
+	    flist, "captures", caps, "urls_without_capture", missing, "verification",
 	    rc == IDT_EXIT_OK ? "every file verified: record digests and SHA-256 as recorded"
 	                      : "FAILED: see the files' results");
 	char path[4096];
@@ -244,13 +323,6 @@ static int cmd_bundle(const char *state, const char *out, char **urls, int n)
 }
 
 /* ================================================================== attach */
-
-static size_t keep(char *p, size_t size, size_t n, void *ctx)
-{
-	idt_sb *b = ctx;
-	if (b->len < 65536) idt_sb_put(b, p, size * n);
-	return size * n;
-}
 
 static int cmd_attach(const char *server, const char *token, const char *incident, const char *file)
 {
@@ -372,7 +444,32 @@ int idt_cmd_evidence(int argc, char **argv)
 		}
 	}
 	if (!strcmp(sub, "verify")) return cmd_verify(state, quiet, argv + optind, argc - optind);
-	if (!strcmp(sub, "bundle")) return cmd_bundle(state, out, argv + optind, argc - optind);
+	if (!token) token = getenv("INTERDICT_TOKEN");
+	for (const char *d = incident; d && *d; d++)
+		if (*d < '0' || *d > '9' || d - incident > 18) {
+			idt_cli_error("--incident must be a number");
+			return IDT_EXIT_USAGE;
+		}
+	if (!strcmp(sub, "bundle") && !incident)
+		return cmd_bundle(state, out, argv + optind, argc - optind, NULL);
+	if (!strcmp(sub, "bundle")) {
+		if (!server || !token || !*token) {
+			idt_cli_error("bundle --incident needs --server URL and an API token");
+			return IDT_EXIT_USAGE;
+		}
+		json_t *inc = get_incident(server, token, incident);
+		if (!inc) return IDT_EXIT_FAILURE;
+		const char *u[256];
+		size_t n = incident_urls(inc, u, 256);
+		char **all = calloc(n + (size_t)(argc - optind) + 1, sizeof *all);
+		size_t k = 0;
+		for (size_t i = 0; all && i < n; i++) all[k++] = (char *)u[i];
+		for (int i = optind; all && i < argc; i++) all[k++] = argv[i];
+		int rc = all ? cmd_bundle(state, out, all, (int)k, inc) : IDT_EXIT_FAILURE;
+		free(all);
+		json_decref(inc);
+		return rc;
+	}
 	if (argc - optind != 1) {
 		idt_cli_error("evidence attach takes one FILE");
 		return IDT_EXIT_USAGE;

@@ -147,8 +147,10 @@ static idt_status fetch_keep(wround *r, host *h, const char *url, const char *pr
                              idt_warc_loc *loc)
 {
 	wait_turn(r, h);
-	idt_fetch_opts fo = {
-	    .proxy = proxy, .timeout = r->o->timeout, .max_bytes = r->o->max_bytes};
+	idt_fetch_opts fo = {.proxy = proxy,
+	                     .timeout = r->o->timeout,
+	                     .max_bytes = r->o->max_bytes,
+	                     .stop = r->o->stop};
 	idt_status st = idt_fetch_url(r->curl, url, &fo, f);
 	if (st) {
 		logf_(r, "%s: %s", url, f->error);

@@ -97,6 +97,14 @@ static int on_debug(CURL *c, curl_infotype t, char *d, size_t n, void *ctx)
 	return 0;
 }
 
+/* Aborts the transfer once the stop flag is set (SIGTERM during a slow response). */
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+{
+	(void)dt, (void)dn, (void)ut, (void)un;
+	volatile sig_atomic_t *stop = ctx;
+	return stop && *stop;
+}
+
 void idt_fetch_clear(idt_fetch *f)
 {
 	free(f->req);
@@ -130,6 +138,11 @@ idt_status idt_fetch_url(void *curl, const char *url, const idt_fetch_opts *o, i
 	curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
 	curl_easy_setopt(c, CURLOPT_DEBUGDATA, &k);
 	curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* feeds the debug callback, prints nothing */
+	if (o && o->stop) {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)o->stop);
+	}
 	if (o && o->proxy)
 		curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
 	else

@@ -232,6 +232,7 @@ typedef struct idt_fetch_opts {
 	const char *proxy; /* NULL: none */
 	long timeout;      /* seconds for the whole exchange; 0: 30 */
 	size_t max_bytes;  /* response cap; 0: 8 MiB (longer responses are cut and marked) */
+	volatile sig_atomic_t *stop; /* when set (by a signal handler), the transfer is aborted */
 } idt_fetch_opts;
 
 typedef struct idt_fetch {

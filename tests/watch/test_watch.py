@@ -358,17 +358,44 @@ proxy = http://127.0.0.1:{cls.sites.port}
             self.assertIn(c["warc_file"], {f["file"] for f in man["files"]})
         self.assertEqual(man["urls_without_capture"], ["http://nowhere.invalid/"])
 
-    def test_9_attach_to_incident(self):
-        inc = self.api("/api/v1/incidents", json.dumps(
-            {"type": "online-offer", "title": "RxMeds online pharmacy"}).encode(), "POST")
-        f = self.warcs()[0]
+    def test_9_incident_attach_and_bundle(self):
+        # the analyst confirms the pharmacy's hit into an incident (source URL pre-filled)
+        items = self.api("/api/v1/hits?per_page=100")["items"]
+        hit = [h for h in items if h["sources"][0]["url"] == "http://rxmeds-pharmacy.test/"][0]
+        inc = self.api(f"/api/v1/hits/{hit['id']}/confirm", b"{}", "POST")
+        self.assertEqual(inc["source"]["url"], "http://rxmeds-pharmacy.test/")
+        # the WARC file named in the hit's source goes to the incident's attachments
+        f = os.path.join(self.warc_dir, hit["sources"][0]["warc_file"])
         p = self.cli("evidence", "attach", "--incident", str(inc["id"]), "--server", self.url,
                      "--token", self.token, f)
         self.assertEqual(p.returncode, 0, p.stderr)
-        sha = hashlib.sha256(open(f, "rb").read()).hexdigest()
+        with open(f, "rb") as fp:
+            sha = hashlib.sha256(fp.read()).hexdigest()
         self.assertEqual(p.stdout.strip(), sha)
+        self.assertEqual(sha, hit["sources"][0]["warc_sha256"])
         got = self.api(f"/api/v1/incidents/{inc['id']}")
         self.assertIn(sha, [a["sha256"] for a in got["attachments"]])
+        # a bundle of the incident's evidence
+        out = os.path.join(self.dir, "bundle-incident")
+        p = self.cli("evidence", "bundle", "--state", self.state, "--out", out, "--incident",
+                     str(inc["id"]), "--server", self.url, "--token", self.token)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        with open(os.path.join(out, "manifest.json")) as fp:
+            man = json.load(fp)
+        self.assertEqual(man["incident"]["id"], inc["id"])
+        with open(os.path.join(out, "incident.json"), "rb") as fp:
+            self.assertEqual(man["incident"]["sha256"], hashlib.sha256(fp.read()).hexdigest())
+        # the source URL and the incident's url observables (the links of the page)
+        want = {inc["source"]["url"]} | {o["value"] for o in inc["observables"]
+                                         if o["type"] == "url"}
+        self.assertIn("http://rxmeds-pharmacy.test/products.html", want)
+        self.assertEqual({c["url"] for c in man["captures"]}, want)
+        self.assertIn(os.path.basename(f), [x["file"] for x in man["files"]])
+        # a wrong token: refused, exit 4
+        p = self.cli("evidence", "attach", "--incident", str(inc["id"]), "--server", self.url,
+                     "--token", "idt_" + "0" * 64, f)
+        self.assertEqual(p.returncode, 4)
+        self.assertIn("HTTP 401", p.stderr)
 
     def test_a_robots_override_recorded(self):
         lst = os.path.join(self.dir, "override.list")
