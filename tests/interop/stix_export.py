@@ -1,6 +1,7 @@
 """stix_export.py - exports STIX 2.1 bundles from a real server (the demo data set plus an
 incident with every observable type and every TLP) and validates them with validate_stix.mjs
 against the OASIS STIX 2.1 JSON schemas.  Skips (77) without node, node_modules or ../shared."""
+import json
 import os
 import shutil
 import subprocess
@@ -49,7 +50,26 @@ try:
     save("search-all", "/api/v1/incidents/export?format=stix&limit=1000")
     save("search-fentanyl", "/api/v1/incidents/export?format=stix&q=fentanyl")
     save("group-1", "/api/v1/sharing-groups/1/export?format=stix")
-    r = subprocess.run(["node", os.path.join(HERE, "validate_stix.mjs")] + files)
+    validator = os.path.join(HERE, "validate_stix.mjs")
+    # the validator must be able to fail: a report without "published", created without
+    # milliseconds, and a custom SCO whose extension-definition is not in the bundle
+    broken = json.load(open(files[0]))
+    for o in broken["objects"]:
+        if o["type"] == "report":
+            del o["published"]
+            o["created"] = o["created"][:19] + "Z"
+    broken["objects"].append({"type": "interdict-phone", "spec_version": "2.1",
+                              "id": "interdict-phone--0d3c7c2e-5f0b-5a43-8d3f-6c9a6bb7b8e1",
+                              "value": "+447700900123"})
+    bp = os.path.join(out, "broken.json")
+    with open(bp, "w") as f:
+        json.dump(broken, f)
+    r = subprocess.run(["node", validator, bp], capture_output=True, text=True)
+    if r.returncode != 1 or r.stderr.count("FAIL") < 3:
+        print(f"FAIL: the validator accepted a broken bundle ({r.returncode}): {r.stderr}",
+              file=sys.stderr)
+        sys.exit(1)
+    r = subprocess.run(["node", validator] + files)
     sys.exit(r.returncode)
 finally:
     srv.cleanup()
