@@ -13,6 +13,8 @@ export default defineConfig({
 		modulePreload: { polyfill: false },
 		chunkSizeWarningLimit: 1500,
 		sourcemap: false,
+		// no report of plugin timings on every build
+		rolldownOptions: { checks: { pluginTimings: false } },
 	},
 	server: {
 		proxy: { '/api': 'http://127.0.0.1:8080' },
