@@ -327,8 +327,8 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 	r->categories = cats;
 	r->score = floor(score * 1000.0 + 0.5) / 1000.0;
 	r->flagged = r->nsubs > 0 && r->score >= m->threshold;
-	/* A record with no evidence needs no explanation (and most records have none). */
-	if (!st && r->nev)
+	/* A record that names no substance needs no explanation (and most records name none). */
+	if (!st && r->nsubs)
 		st = add_reason(r, "score %.3f %s threshold %.2f", r->score,
 		                r->flagged ? ">=" : "<", m->threshold);
 	return st;
