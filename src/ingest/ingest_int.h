@@ -76,6 +76,22 @@ static inline uint64_t idt__in_offset(const idt__in *in)
  */
 idt_status idt__in_line(idt__in *in, size_t max, const char **line, size_t *len, uint64_t *off);
 
+/* ----- gzip (gzin.c) ----- */
+
+/* An idt__in pull source inflating the gzip members of `raw` (see gzin.c). */
+typedef struct idt__gz {
+	idt__in *raw;        /* borrowed: the compressed input */
+	void *z;             /* owned: the z_stream */
+	int in_member;       /* inside a member */
+	uint64_t produced;   /* decompressed bytes so far */
+	uint64_t dmg;        /* decompressed offset of the earliest unreported damage; UINT64_MAX */
+	const char *dmg_msg; /* what that damage was */
+} idt__gz;
+
+idt_status idt__gz_init(idt__gz *g, idt__in *raw);
+void idt__gz_free(idt__gz *g);
+size_t idt__gz_pull(void *ctx, char *dst, size_t room, int *eof, int *ioerr);
+
 /* ----- the reader ----- */
 
 typedef struct idt__fmt_ops {
@@ -88,8 +104,11 @@ typedef struct idt__fmt_ops {
 struct idt_reader {
 	idt_format fmt;
 	const idt__fmt_ops *ops;
-	void *state; /* the format's own state, owned (freed by ops->free) */
-	idt__in in;
+	void *state;       /* the format's own state, owned (freed by ops->free) */
+	idt__in in;        /* the input (decompressed when gz_wrapped) */
+	idt__in raw;       /* gz_wrapped: the compressed input (owns the stream) */
+	idt__gz gz;        /* gz_wrapped: the inflater between raw and in */
+	int gz_wrapped;    /* a gzip file of a format other than WARC (which inflates itself) */
 	char *name;        /* owned: the input name used in provenance and errors */
 	char **text_names; /* owned: the requested text fields (JSONL/CSV), ntext of them */
 	size_t *text_lens;

@@ -56,131 +56,13 @@
 #define MAX_HEADER_LINE ((size_t)64 << 10)
 
 /* ======================================================================================
- * The gzip layer: an idt__in pull source that inflates member after member
- * ====================================================================================== */
-
-typedef struct gz_src {
-	idt__in *raw; /* borrowed: the compressed input */
-	z_stream z;
-	int zinit;           /* inflateInit2 done */
-	int in_member;       /* inside a member */
-	uint64_t produced;   /* decompressed bytes so far */
-	uint64_t dmg;        /* decompressed offset of the earliest unhandled damage; UINT64_MAX */
-	const char *dmg_msg; /* what the damage was */
-} gz_src;
-
-static void gz_damage(gz_src *g, const char *msg)
-{
-	if (g->dmg != UINT64_MAX) return;
-	g->dmg = g->produced;
-	g->dmg_msg = msg;
-}
-
-static void raw_skip(idt__in *in, size_t n)
-{
-	in->pos += n;
-	if (in->scan < in->pos) in->scan = in->pos;
-}
-
-/* Skips the raw input to the next gzip member header (1F 8B 08); 0 at the end of input. */
-static int gz_seek_member(gz_src *g)
-{
-	idt__in *in = g->raw;
-	for (;;) {
-		idt__in_fill(in, 3);
-		size_t n = idt__in_avail(in);
-		const unsigned char *b = (const unsigned char *)in->buf + in->pos;
-		if (n < 3) {
-			raw_skip(in, n);
-			return 0;
-		}
-		const unsigned char *m = memchr(b, 0x1F, n - 2);
-		if (!m) {
-			raw_skip(in, n - 2);
-			continue;
-		}
-		if (m[1] == 0x8B && m[2] == 8) {
-			raw_skip(in, (size_t)(m - b));
-			return 1;
-		}
-		raw_skip(in, (size_t)(m - b) + 1);
-	}
-}
-
-static size_t gz_pull(void *ctx, char *dst, size_t room, int *eof, int *ioerr)
-{
-	gz_src *g = ctx;
-	idt__in *in = g->raw;
-	size_t out = 0;
-	while (out == 0) {
-		if (!g->in_member) {
-			idt__in_fill(in, 3);
-			size_t n = idt__in_avail(in);
-			const unsigned char *b = (const unsigned char *)in->buf + in->pos;
-			if (n == 0) break;
-			if (n < 3 || b[0] != 0x1F || b[1] != 0x8B || b[2] != 8) {
-				gz_damage(g, "data between gzip members");
-				if (!gz_seek_member(g)) break;
-			}
-			if (inflateReset2(&g->z, 16 + 15) != Z_OK) {
-				*ioerr = 1;
-				break;
-			}
-			g->in_member = 1;
-		}
-		if (!idt__in_avail(in)) idt__in_fill(in, 1);
-		size_t n = idt__in_avail(in);
-		if (n == 0) {
-			gz_damage(g, "gzip member cut short");
-			g->in_member = 0;
-			break;
-		}
-		g->z.next_in = (unsigned char *)in->buf + in->pos;
-		g->z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
-		g->z.next_out = (unsigned char *)dst + out;
-		g->z.avail_out = room - out > UINT32_MAX ? UINT32_MAX : (uInt)(room - out);
-		uInt in0 = g->z.avail_in, out0 = g->z.avail_out;
-		int ret = inflate(&g->z, Z_NO_FLUSH);
-		size_t used = in0 - g->z.avail_in, made = out0 - g->z.avail_out;
-		raw_skip(in, used);
-		out += made;
-		g->produced += made;
-		if (ret == Z_STREAM_END) {
-			g->in_member = 0;
-		} else if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT || ret == Z_STREAM_ERROR) {
-			gz_damage(g, "damaged gzip member");
-			g->in_member = 0;
-			if (!used) raw_skip(in, 1);
-		} else if (ret == Z_MEM_ERROR) {
-			*ioerr = 1;
-			break;
-		} else if (!used && !made) {
-			/* inflate wants more input than is buffered */
-			if (in->eof) {
-				raw_skip(in, n);
-				continue; /* next round reports the cut member */
-			}
-			if (idt__in_fill(in, n + 1)) {
-				*ioerr = 1;
-				break;
-			}
-		}
-	}
-	if (out == 0) {
-		*eof = 1;
-		if (in->ioerr) *ioerr = 1;
-	}
-	return out;
-}
-
-/* ======================================================================================
  * Record state
  * ====================================================================================== */
 
 typedef struct warc_state {
 	idt__in *src; /* the (decompressed) record stream: &r->in or &dec */
 	idt__in dec;  /* owned: decompressed stream (gzip input) */
-	gz_src gz;    /* the gzip layer (gzip input) */
+	idt__gz gz;   /* the gzip layer (gzip input) */
 	int gzip;     /* 1: the input is gzip */
 	/* the current record's header (copies: they outlive the buffer) */
 	char type[32];
@@ -209,7 +91,8 @@ typedef struct warc_state {
 
 static void src_skip(idt__in *in, size_t n)
 {
-	raw_skip(in, n);
+	in->pos += n;
+	if (in->scan < in->pos) in->scan = in->pos;
 }
 
 /* Consumes n bytes of the record stream without holding them (a block over the limit). */
@@ -642,7 +525,7 @@ static void warc_free(idt_reader *r)
 	if (!ws) return;
 	if (ws->gzip) {
 		idt__in_free(&ws->dec);
-		if (ws->gz.zinit) inflateEnd(&ws->gz.z);
+		idt__gz_free(&ws->gz);
 	}
 	idt__buf_free(&ws->body);
 	idt__buf_free(&ws->body2);
@@ -666,12 +549,9 @@ static idt_status warc_init(idt_reader *r, idt_error *err)
 	if (idt__in_avail(&r->in) >= 2 && (unsigned char)r->in.buf[r->in.pos] == 0x1F &&
 	    (unsigned char)r->in.buf[r->in.pos + 1] == 0x8B) {
 		ws->gzip = 1;
-		ws->gz.raw = &r->in;
-		ws->gz.dmg = UINT64_MAX;
-		if (inflateInit2(&ws->gz.z, 16 + 15) != Z_OK)
+		if (idt__gz_init(&ws->gz, &r->in))
 			return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
-		ws->gz.zinit = 1;
-		if (idt__in_init_pull(&ws->dec, gz_pull, &ws->gz, r->max_record))
+		if (idt__in_init_pull(&ws->dec, idt__gz_pull, &ws->gz, r->max_record))
 			return idt__rerr(r, err, IDT_ENOMEM, "out of memory", 0, 0);
 		ws->src = &ws->dec;
 	}

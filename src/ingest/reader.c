@@ -4,6 +4,8 @@
  * format's reader (read_*.c).  Formats and what each yields are described in docs/formats.md.
  *
  * Detection (IDT_FMT_AUTO), first match wins:
+ *   0. gzip input (but .warc.gz / .arc.gz, read by the WARC reader) is inflated first, and
+ *      what follows looks at the inflated bytes;
  *   1. the name's extension (".gz" looked through): .jsonl .ndjson -> JSONL, .csv -> CSV,
  *      .tsv .tab -> TSV, .html .htm .xhtml -> HTML, .warc .arc -> WARC, .mbox .eml -> MBOX;
  *      .json -> JSONL if the first line is one JSON object, else TELEGRAM; .txt -> WHATSAPP if
@@ -225,9 +227,7 @@ static idt_format detect(const char *name, const char *s, size_t n)
 	char ext[16];
 	int gz;
 	name_ext(name, ext, sizeof ext, &gz);
-	if (gz) {
-		if (!strcasecmp(ext, "warc") || !strcasecmp(ext, "arc")) return IDT_FMT_WARC;
-	} else if (*ext) {
+	if (*ext) {
 		if (!strcasecmp(ext, "jsonl") || !strcasecmp(ext, "ndjson")) return IDT_FMT_JSONL;
 		if (!strcasecmp(ext, "csv")) return IDT_FMT_CSV;
 		if (!strcasecmp(ext, "tsv") || !strcasecmp(ext, "tab")) return IDT_FMT_TSV;
@@ -255,15 +255,49 @@ static idt_format detect(const char *name, const char *s, size_t n)
 	return detect_content(s, n);
 }
 
+/* 1 if the name says web archive (".warc.gz", ".arc.gz": the WARC reader inflates those). */
+static int name_is_archive(const char *name)
+{
+	char ext[16];
+	int gz;
+	name_ext(name, ext, sizeof ext, &gz);
+	return !strcasecmp(ext, "warc") || !strcasecmp(ext, "arc");
+}
+
 /* ======================================================================================
  * Opening and closing
  * ====================================================================================== */
+
+/* Puts the gzip layer between the input and the reader: r->in becomes the inflated stream. */
+static idt_status wrap_gzip(idt_reader *r)
+{
+	r->raw = r->in; /* the compressed input, with its buffer and stream */
+	memset(&r->in, 0, sizeof r->in);
+	r->gz_wrapped = 1;
+	idt_status st = idt__gz_init(&r->gz, &r->raw);
+	if (!st) st = idt__in_init_pull(&r->in, idt__gz_pull, &r->gz, r->max_record);
+	return st;
+}
+
+/* A damage of the gzip layer the reader has read past, reported once (IDT_EPARSE), or IDT_OK. */
+static idt_status gz_damage(idt_reader *r, int at_end, idt_error *err)
+{
+	if (!r->gz_wrapped || r->gz.dmg == UINT64_MAX) return IDT_OK;
+	if (!at_end && r->gz.dmg > idt__in_offset(&r->in)) return IDT_OK;
+	uint64_t off = r->gz.dmg;
+	r->gz.dmg = UINT64_MAX;
+	return idt__err(err, IDT_EPARSE, r->gz.dmg_msg, r->name, 0, off);
+}
 
 IDT_API void idt_reader_close(idt_reader *r)
 {
 	if (!r) return;
 	if (r->ops && r->ops->free) r->ops->free(r);
 	idt__in_free(&r->in);
+	if (r->gz_wrapped) {
+		idt__gz_free(&r->gz);
+		idt__in_free(&r->raw);
+	}
 	for (size_t i = 0; i < r->ntext; i++) free(r->text_names[i]);
 	free(r->text_names);
 	free(r->text_lens);
@@ -317,6 +351,15 @@ static idt_status reader_new(const idt_reader_opts *opts, const char *name, idt_
 /* Detects the format if needed and starts its reader. */
 static idt_status reader_start(idt_reader *r, idt_error *err)
 {
+	/* gzip: inflated here for every format but WARC (.warc.gz, .arc.gz), which inflates
+	 * member by member itself */
+	idt__in_fill(&r->in, 2);
+	if (idt__in_avail(&r->in) >= 2 && (unsigned char)r->in.buf[r->in.pos] == 0x1F &&
+	    (unsigned char)r->in.buf[r->in.pos + 1] == 0x8B && r->fmt != IDT_FMT_WARC &&
+	    !name_is_archive(r->name)) {
+		idt_status st = wrap_gzip(r);
+		if (st) return idt__err(err, st, "out of memory", r->name, 0, 0);
+	}
 	if (r->fmt == IDT_FMT_AUTO) {
 		idt_status st = idt__in_fill(&r->in, PEEK);
 		if (st && st != IDT_ELIMIT) return idt__err(err, st, "read failed", r->name, 0, 0);
@@ -346,7 +389,7 @@ static idt_status open_common(FILE *fp, int own, const char *data, size_t len, c
 	if (!st) st = reader_start(r, err);
 	if (st) {
 		/* once the input is set up it owns the stream; before, close it here */
-		if (own && !(r && r->in.fp)) fclose(fp);
+		if (own && !(r && (r->in.fp || r->raw.fp))) fclose(fp);
 		idt_reader_close(r);
 		*out = NULL;
 		return st;
@@ -395,7 +438,10 @@ void idt__rec_init(idt_reader *r, idt_record *rec)
 IDT_API idt_status idt_reader_next(idt_reader *r, idt_record *rec, idt_error *err)
 {
 	if (!r || !rec) return IDT_EINVAL;
-	idt_status st = r->ops->next(r, rec, err);
+	idt_status st = gz_damage(r, 0, err);
+	if (st) return st;
+	st = r->ops->next(r, rec, err);
+	if (st == IDT_END && gz_damage(r, 1, err)) return IDT_EPARSE;
 	if (st == IDT_OK)
 		r->nrec++;
 	else if (err && st != IDT_END)
@@ -410,5 +456,6 @@ IDT_API idt_format idt_reader_format(const idt_reader *r)
 
 IDT_API uint64_t idt_reader_bytes(const idt_reader *r)
 {
-	return r ? idt__in_offset(&r->in) : 0;
+	if (!r) return 0;
+	return r->gz_wrapped ? idt__in_offset(&r->raw) : idt__in_offset(&r->in);
 }
