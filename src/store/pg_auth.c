@@ -70,16 +70,17 @@ static idt_status user_create(idt_store *st, int64_t org_id, const char *usernam
 {
 	PGconn *c = idt__pg_acquire(st);
 	idt_status s;
-	PGresult *r = idt__pg_q(c, &s,
-	                        "INSERT INTO users(org_id, username, pwhash, role, created_at)"
-	                        " VALUES ($1,$2,$3,$4,$5) RETURNING id",
-	                        "ittti", org_id, username, pwhash, idt__role_name(role), idt__now());
+	PGresult *r =
+	    idt__pg_q(c, &s,
+	              "INSERT INTO users(org_id, username, pwhash, role, created_at)"
+	              " VALUES ($1,$2,$3,$4,$5) RETURNING id",
+	              "ittti", org_id, username, pwhash, idt__role_name(role), idt__now());
 	return insert_id(st, c, r, s, id);
 }
 
 #define USER_COLS "SELECT id, org_id, username, pwhash, role, disabled FROM users"
 
-static idt_status user_fetch(idt_store *st, PGresult *r, idt_status s, idt_user_rec *out)
+static idt_status user_fetch(PGresult *r, idt_status s, idt_user_rec *out)
 {
 	if (r) s = PQntuples(r) == 1 ? IDT_OK : IDT_ENOTFOUND;
 	if (s == IDT_OK) {
@@ -104,7 +105,7 @@ static idt_status user_get(idt_store *st, int64_t id, idt_user_rec *out)
 	PGconn *c = idt__pg_acquire(st);
 	idt_status s;
 	PGresult *r = idt__pg_q(c, &s, USER_COLS " WHERE id = $1", "i", id);
-	s = user_fetch(st, r, s, out);
+	s = user_fetch(r, s, out);
 	idt__pg_release(st, c);
 	return s;
 }
@@ -115,7 +116,7 @@ static idt_status user_by_name(idt_store *st, const char *username, idt_user_rec
 	PGconn *c = idt__pg_acquire(st);
 	idt_status s;
 	PGresult *r = idt__pg_q(c, &s, USER_COLS " WHERE username = $1", "t", username);
-	s = user_fetch(st, r, s, out);
+	s = user_fetch(r, s, out);
 	idt__pg_release(st, c);
 	return s;
 }
@@ -124,12 +125,12 @@ static idt_status user_list(idt_store *st, int64_t org_id, json_t **out)
 {
 	PGconn *c = idt__pg_acquire(st);
 	idt_status s;
-	PGresult *r = idt__pg_q(
-	    c, &s,
-	    "SELECT u.id, u.username, u.role, u.org_id, o.name AS org_name, u.disabled,"
-	    " u.created_at FROM users u JOIN orgs o ON o.id = u.org_id"
-	    " WHERE $1::bigint = 0 OR u.org_id = $1::bigint ORDER BY u.id",
-	    "i", org_id);
+	PGresult *r =
+	    idt__pg_q(c, &s,
+	              "SELECT u.id, u.username, u.role, u.org_id, o.name AS org_name, u.disabled,"
+	              " u.created_at FROM users u JOIN orgs o ON o.id = u.org_id"
+	              " WHERE $1::bigint = 0 OR u.org_id = $1::bigint ORDER BY u.id",
+	              "i", org_id);
 	return list_json(st, c, r, s, out);
 }
 
@@ -151,8 +152,8 @@ static idt_status user_update(idt_store *st, int64_t id, int role, int disabled,
 	if (r == IDT_OK && disabled > 0) /* a disabled user's sessions end now */
 		r = idt__pg_exec(c, NULL, "DELETE FROM sessions WHERE user_id = $1", "i", id);
 	if (r == IDT_OK && pwhash)
-		r = idt__pg_exec(c, NULL, "UPDATE users SET pwhash = $1 WHERE id = $2", "ti", pwhash,
-		                 id);
+		r = idt__pg_exec(c, NULL, "UPDATE users SET pwhash = $1 WHERE id = $2", "ti",
+		                 pwhash, id);
 	r = idt__pg_end(c, r);
 	idt__pg_release(st, c);
 	return r;
@@ -194,9 +195,9 @@ static idt_status group_set_member(idt_store *st, int64_t group_id, int64_t org_
 		                 " ON CONFLICT DO NOTHING",
 		                 "ii", group_id, org_id);
 	else
-		r = idt__pg_exec(c, NULL,
-		                 "DELETE FROM sharing_group_orgs WHERE group_id = $1 AND org_id = $2",
-		                 "ii", group_id, org_id);
+		r = idt__pg_exec(
+		    c, NULL, "DELETE FROM sharing_group_orgs WHERE group_id = $1 AND org_id = $2",
+		    "ii", group_id, org_id);
 	idt__pg_release(st, c);
 	return r;
 }
@@ -210,7 +211,8 @@ static idt_status group_list(idt_store *st, int64_t org_id, json_t **out)
 	    "SELECT g.id, g.name, g.owner_org, (SELECT coalesce(json_agg(m.org_id ORDER BY"
 	    " m.org_id), '[]'::json) FROM sharing_group_orgs m WHERE m.group_id = g.id) AS members"
 	    " FROM sharing_groups g WHERE $1::bigint = 0 OR EXISTS (SELECT 1 FROM"
-	    " sharing_group_orgs m WHERE m.group_id = g.id AND m.org_id = $1::bigint) ORDER BY g.id",
+	    " sharing_group_orgs m WHERE m.group_id = g.id AND m.org_id = $1::bigint) ORDER BY "
+	    "g.id",
 	    "i", org_id);
 	return list_json(st, c, r, s, out);
 }
@@ -242,7 +244,8 @@ static idt_status session_create(idt_store *st, const uint8_t hash[32], int64_t 
 {
 	PGconn *c = idt__pg_acquire(st);
 	int64_t now = idt__now();
-	idt_status r = idt__pg_exec(c, NULL, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
+	idt_status r =
+	    idt__pg_exec(c, NULL, "DELETE FROM sessions WHERE expires_at < $1", "i", now);
 	if (r == IDT_OK)
 		r = idt__pg_exec(c, NULL,
 		                 "INSERT INTO sessions(hash, user_id, csrf, created_at, expires_at)"
@@ -348,10 +351,11 @@ static idt_status token_revoke(idt_store *st, int64_t id, int64_t owner_id)
 {
 	PGconn *c = idt__pg_acquire(st);
 	int64_t n = 0;
-	idt_status r = idt__pg_exec(c, &n,
-	                            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND"
-	                            " ($3::bigint = 0 OR user_id = $3::bigint) AND revoked_at IS NULL",
-	                            "iii", idt__now(), id, owner_id);
+	idt_status r =
+	    idt__pg_exec(c, &n,
+	                 "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND"
+	                 " ($3::bigint = 0 OR user_id = $3::bigint) AND revoked_at IS NULL",
+	                 "iii", idt__now(), id, owner_id);
 	if (r == IDT_OK && n == 0) r = IDT_ENOTFOUND;
 	idt__pg_release(st, c);
 	return r;

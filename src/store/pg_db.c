@@ -142,7 +142,8 @@ static idt_status migrate_locked(PGconn *c, const char **errmsg)
 	}
 	const int64_t known = (int64_t)IDT_ARRAY_LEN(migrations);
 	for (;;) {
-		PGresult *r = idt__pg_q(c, NULL, "SELECT coalesce(max(version), 0) FROM schema_version", "");
+		PGresult *r =
+		    idt__pg_q(c, NULL, "SELECT coalesce(max(version), 0) FROM schema_version", "");
 		if (!r) {
 			*errmsg = "cannot read schema_version";
 			return IDT_ESTORE;
@@ -502,8 +503,17 @@ idt_status idt__pg_end(PGconn *c, idt_status st)
 /* ---------------------------------------------------------------- rows */
 
 /* Type OIDs of pg_type (stable across versions). */
-enum { OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_JSON = 114,
-       OID_FLOAT4 = 700, OID_FLOAT8 = 701, OID_NUMERIC = 1700, OID_JSONB = 3802 };
+enum {
+	OID_BOOL = 16,
+	OID_INT8 = 20,
+	OID_INT2 = 21,
+	OID_INT4 = 23,
+	OID_JSON = 114,
+	OID_FLOAT4 = 700,
+	OID_FLOAT8 = 701,
+	OID_NUMERIC = 1700,
+	OID_JSONB = 3802
+};
 
 static json_t *value(const PGresult *res, int r, int col)
 {
@@ -562,10 +572,9 @@ int64_t idt__pg_int(const PGresult *res, int r, int col)
 char *idt__pg_fold(const char *s, size_t len)
 {
 	utf8proc_uint8_t *m = NULL;
-	utf8proc_ssize_t n =
-	    utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
-	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-	                     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &m,
+	                                  UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+	                                      UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
 	if (n < 0) { /* not UTF-8 (cannot happen for validated input): keep ASCII words */
 		m = malloc(len + 1);
 		if (!m) return NULL;
@@ -607,16 +616,15 @@ char *idt__pg_fold(const char *s, size_t len)
 
 /* ---------------------------------------------------------------- audit */
 
-idt_status idt__pg_audit(PGconn *c, const idt_actor *a, const char *action,
-                         const char *object_type, int64_t object_id, const char *object_sid,
-                         json_t *detail)
+idt_status idt__pg_audit(PGconn *c, const idt_actor *a, const char *action, const char *object_type,
+                         int64_t object_id, const char *object_sid, json_t *detail)
 {
 	char prev[65] = IDT_AUDIT_GENESIS, hash[65], oid[32];
 	int64_t id = 1;
 	idt_status st;
 	/* the caller's transaction holds PG_LOCK_WRITE: this is the committed chain head */
-	PGresult *r = idt__pg_q(c, &st, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-	                        "");
+	PGresult *r =
+	    idt__pg_q(c, &st, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", "");
 	if (!r) return st;
 	if (PQntuples(r) == 1) {
 		id = idt__pg_int(r, 0, 0) + 1;

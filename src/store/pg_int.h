@@ -34,16 +34,16 @@
 /* The visibility predicate for incident alias i and the parameter o holding the reader's
  * organisation (e.g. "$2"), the same expression as SQ_VISIBLE. */
 #define PG_VISIBLE(i, o)                                                                           \
-	"(" i ".org_id = " o " OR (" i ".status <> 'draft' AND (" i ".distribution = 'all' OR   \
-	"(" i ".distribution = 'sharing-group' AND EXISTS (SELECT 1 FROM sharing_group_orgs g"     \
+	"(" i ".org_id = " o " OR (" i ".status <> 'draft' AND (" i ".distribution = 'all' OR"     \
+	" (" i ".distribution = 'sharing-group' AND EXISTS (SELECT 1 FROM sharing_group_orgs g"    \
 	" WHERE g.group_id = " i ".sharing_group_id AND g.org_id = " o ")))))"
 
 typedef struct pg_store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	char *conninfo;  /* the URL given, less our own parameters (owned) */
-	PGconn **conns;  /* `n` slots; NULL until first needed (connections open lazily) */
-	bool *busy;      /* slot i is lent to a thread */
+	char *conninfo; /* the URL given, less our own parameters (owned) */
+	PGconn **conns; /* `n` slots; NULL until first needed (connections open lazily) */
+	bool *busy;     /* slot i is lent to a thread */
 	int n;
 } pg_store;
 
@@ -91,9 +91,8 @@ char *idt__pg_fold(const char *s, size_t len);
 
 /* Appends an entry to the audit chain inside the caller's transaction (which holds
  * PG_LOCK_WRITE). */
-idt_status idt__pg_audit(PGconn *c, const idt_actor *a, const char *action,
-                         const char *object_type, int64_t object_id, const char *object_sid,
-                         json_t *detail);
+idt_status idt__pg_audit(PGconn *c, const idt_actor *a, const char *action, const char *object_type,
+                         int64_t object_id, const char *object_sid, json_t *detail);
 
 /* Incident internals shared by pg_incidents.c and pg_hits.c (caller holds a transaction). */
 idt_status idt__pg_incident_insert(PGconn *c, const idt_actor *a, json_t *doc, int64_t *id);
