@@ -5,6 +5,9 @@
 #include <string.h>
 #include "store.h"
 
+/* issue 9: the PostgreSQL backend (src/store/pg_*.c, declared in pg_int.h) */
+idt_status idt__pg_open(const char *url, idt_store **out, const char **errmsg);
+
 idt_status idt__store_open(const char *location, idt_store **out, const char **errmsg)
 {
 	*out = NULL;
@@ -14,8 +17,7 @@ idt_status idt__store_open(const char *location, idt_store **out, const char **e
 	}
 	if (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0) {
-		if (errmsg) *errmsg = "the PostgreSQL backend is not built yet";
-		return IDT_EINVAL;
+		return idt__pg_open(location, out, errmsg); /* issue 9: PostgreSQL backend */
 	}
 	return idt__sqlite_open(location, 8, out, errmsg);
 }
