@@ -6,7 +6,8 @@
 # (load.py), starts `interdict serve` on loopback with 4 threads, and measures with wrk
 # (2 threads, 16 connections, SECONDS each, default 20) the requests/s and p50/p99 latency of
 # incident read, search and create; then the correlation of a new incident at p50/p99 (the
-# server's own timing of that step, 2,000 sequential creates).  Needs wrk
+# server's own timing of that step, 2,000 sequential creates).  IDT_BENCH_DB=PATH reuses a
+# database loaded before (IDT_BENCH_USER names its analyst, default bench).  Needs wrk
 # (`scripts/bootstrap --bench`).  Prints a Markdown table for docs/performance.md.
 set -eu
 BUILD=${1:-build}
@@ -20,14 +21,19 @@ DB=$TMP/bench.db
 trap 'kill $SRV 2>/dev/null || true; rm -rf "$TMP"' EXIT INT TERM
 command -v wrk >/dev/null || { echo "run.sh: wrk is needed (scripts/bootstrap --bench)" >&2; exit 2; }
 
-"$BIN" admin --db "$DB" create-org --name A --country GB --kind government >/dev/null
-"$BIN" admin --db "$DB" create-org --name B --country DE --kind government >/dev/null
-"$BIN" admin --db "$DB" create-org --name C --country NL --kind platform >/dev/null
-echo "bench-password-123" | "$BIN" admin --db "$DB" create-user --org A --username bench \
-	--role analyst >/dev/null
-"$BIN" admin --db "$DB" create-group --name G --owner A --member B >/dev/null
-TOKEN=$("$BIN" admin --db "$DB" create-token --user bench --name bench --scopes read,write)
-python3 "$HERE/load.py" "$DB" "$N" "$K" >&2
+if [ -n "${IDT_BENCH_DB:-}" ]; then
+	DB=$IDT_BENCH_DB
+else
+	"$BIN" admin --db "$DB" create-org --name A --country GB --kind government >/dev/null
+	"$BIN" admin --db "$DB" create-org --name B --country DE --kind government >/dev/null
+	"$BIN" admin --db "$DB" create-org --name C --country NL --kind platform >/dev/null
+	echo "bench-password-123" | "$BIN" admin --db "$DB" create-user --org A \
+		--username bench --role analyst >/dev/null
+	"$BIN" admin --db "$DB" create-group --name G --owner A --member B >/dev/null
+	python3 "$HERE/load.py" "$DB" "$N" "$K" >&2
+fi
+TOKEN=$("$BIN" admin --db "$DB" create-token --user "${IDT_BENCH_USER:-bench}" --name bench \
+	--scopes read,write)
 
 "$BIN" serve --db "$DB" --listen 127.0.0.1:0 --threads 4 --data-dir "$TMP/data" \
 	>"$TMP/serve.out" 2>"$TMP/serve.err" &
@@ -56,5 +62,8 @@ row "incident create (POST /incidents)" create.lua
 CORR=$(python3 "$HERE/correlate.py" "$PORT" "$TOKEN" 2000 "$IDT_DISTINCT")
 echo
 echo "correlation of a new incident (server timing, 2000 creates): $CORR"
+STATS=$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$URL/api/v1/stats")
+echo "statistics (GET /stats, one request): ${STATS}s"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 kill $SRV
 wait $SRV 2>/dev/null || true

@@ -706,7 +706,7 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt_buf csql = {0};
 	idt__buf_puts(&csql, "SELECT count(*) FROM (SELECT 1");
 	idt__buf_append(&csql, where.data, where.len);
-	idt__buf_puts(&csql, " LIMIT 1001)");
+	idt__buf_puts(&csql, " LIMIT 201)");
 	idt__buf_putc(&csql, 0);
 
 	sqlite3 *db = idt__sq_acquire(st);
@@ -744,8 +744,8 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 			idt__sq_end(db, idt__sq_audit(db, a, "search", "incident", 0, NULL, det));
 		json_decref(det);
 		*out = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
-		                 (json_int_t)(total > 1000 ? 1000 : total), "total_capped",
-		                 total > 1000, "page", (json_int_t)q->page, "per_page",
+		                 (json_int_t)(total > 200 ? 200 : total), "total_capped",
+		                 total > 200, "page", (json_int_t)q->page, "per_page",
 		                 (json_int_t)q->per_page);
 		r = *out ? IDT_OK : IDT_ENOMEM;
 	}
