@@ -159,7 +159,7 @@ static idt_status fetch_keep(wround *r, host *h, const char *url, const char *pr
 	}
 	r->stats->fetched++;
 	st = idt_warc_write_exchange(r->w, url, f->date, f->ip, f->req, f->req_len, f->resp,
-	                             f->resp_len, loc);
+	                             f->resp_len, f->truncated, loc);
 	if (st) {
 		logf_(r, "cannot write the WARC file: %s", idt_status_str(st));
 		r->failed = st;

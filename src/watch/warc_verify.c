@@ -17,7 +17,8 @@
 #include <zlib.h>
 #include "watch/watch.h"
 
-#define MAX_PLAIN ((size_t)4 << 30)
+#define MAX_PLAIN  ((size_t)4 << 30)
+#define MAX_HEADER ((size_t)64 << 10) /* a record header longer than this is damage */
 
 #define MAX_DAMAGE 64
 
@@ -215,7 +216,7 @@ idt_status idt_warc_verify(const char *path, idt_warc_check_fn fn, void *ctx, si
 		c.type = c.uri = c.date = "";
 		const char *hs = d + i, *he = NULL;
 		if (len - i >= 8 && memcmp(d + i, "WARC/1.", 7) == 0)
-			for (size_t k = i; k + 3 < len; k++)
+			for (size_t k = i; k + 3 < len && k < i + MAX_HEADER; k++)
 				if (!memcmp(d + k, "\r\n\r\n", 4)) {
 					he = d + k + 4;
 					break;

@@ -372,7 +372,8 @@ idt_status idt_warc_writer_free(idt_warc_writer *w)
 
 idt_status idt_warc_write_exchange(idt_warc_writer *w, const char *uri, const char *date,
                                    const char *ip, const char *req, size_t req_len,
-                                   const char *resp, size_t resp_len, idt_warc_loc *loc)
+                                   const char *resp, size_t resp_len, int truncated,
+                                   idt_warc_loc *loc)
 {
 	idt_status st = IDT_OK;
 	if (w->fp && w->size >= w->max_size) st = idt_warc_writer_finish(w);
@@ -395,9 +396,9 @@ idt_status idt_warc_write_exchange(idt_warc_writer *w, const char *uri, const ch
 	char *head = malloc(MAX_HEAD);
 	if (!head) return IDT_ENOMEM;
 	uint64_t off = w->size;
-	size_t hl =
-	    record_head(head, "response", resp_id, date, uri, ip, NULL, w->info_id, NULL, bdig,
-	                ps ? NULL : pdig, 0, "application/http; msgtype=response", resp_len);
+	size_t hl = record_head(head, "response", resp_id, date, uri, ip, NULL, w->info_id, NULL,
+	                        bdig, ps ? NULL : pdig, truncated,
+	                        "application/http; msgtype=response", resp_len);
 	st = write_member(w, head, hl, resp, resp_len);
 	if (!st && req) {
 		idt_sha256_hex(req, req_len, hex);

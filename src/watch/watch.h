@@ -87,11 +87,13 @@ typedef struct idt_warc_loc {
  * Writes a request record (req: the HTTP request as sent) and a response record (resp: the
  * HTTP response as received: status line, headers, body with its transfer coding) for uri,
  * fetched at date (ISO 8601 UTC, seconds) from ip (may be NULL).  req may be NULL (no request
- * record).  IDT_EIO on a write failure (errno kept).
+ * record).  truncated: the response was cut (size cap, timeout): "WARC-Truncated: length".  IDT_EIO
+ * on a write failure (errno kept).
  */
 idt_status idt_warc_write_exchange(idt_warc_writer *w, const char *uri, const char *date,
                                    const char *ip, const char *req, size_t req_len,
-                                   const char *resp, size_t resp_len, idt_warc_loc *loc);
+                                   const char *resp, size_t resp_len, int truncated,
+                                   idt_warc_loc *loc);
 /* Finishes the current file (if any): flush, fsync, rename, done callback. */
 idt_status idt_warc_writer_finish(idt_warc_writer *w);
 /* Finishes and frees; NULL allowed. */

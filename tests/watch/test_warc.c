@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zlib.h>
 #include "watch/watch.h"
 
 typedef struct files {
@@ -67,16 +68,16 @@ static void test_write_rotate_verify(void **state)
 	idt_warc_loc loc[3];
 	assert_int_equal(idt_warc_write_exchange(w, "http://shop.example/a", "2026-11-29T10:00:00Z",
 	                                         "127.0.0.1", req, strlen(req), resp, strlen(resp),
-	                                         &loc[0]),
+	                                         0, &loc[0]),
 	                 IDT_OK);
 	assert_int_equal(f.n, 0); /* still open */
 	assert_int_equal(idt_warc_write_exchange(w, "http://shop.example/c", "2026-11-29T10:00:01Z",
 	                                         NULL, req, strlen(req), chunked, strlen(chunked),
-	                                         &loc[1]),
+	                                         1, &loc[1]),
 	                 IDT_OK);
 	assert_int_equal(f.n, 1); /* past 600 bytes: rotated before the second exchange */
 	assert_int_equal(idt_warc_write_exchange(w, "http://shop.example/d", "2026-11-29T10:00:02Z",
-	                                         NULL, NULL, 0, resp, strlen(resp), &loc[2]),
+	                                         NULL, NULL, 0, resp, strlen(resp), 0, &loc[2]),
 	                 IDT_OK);
 	assert_int_equal(idt_warc_writer_free(w), IDT_OK);
 	assert_int_equal(f.n, 3);
@@ -97,6 +98,22 @@ static void test_write_rotate_verify(void **state)
 		assert_int_equal(bad, 0);
 		assert_int_equal(s.bad, 0);
 		assert_int_equal(s.n, i == 2 ? 2 : 3); /* warcinfo, response[, request] */
+	}
+	/* the cut response is marked */
+	{
+		gzFile gz = gzopen(f.path[1], "rb");
+		assert_non_null(gz);
+		char buf[8192];
+		int n = gzread(gz, buf, sizeof buf - 1);
+		gzclose(gz);
+		assert_true(n > 0);
+		buf[n] = 0;
+		assert_non_null(strstr(buf, "\r\nWARC-Truncated: length\r\n"));
+		gz = gzopen(f.path[0], "rb");
+		n = gzread(gz, buf, sizeof buf - 1);
+		gzclose(gz);
+		buf[n] = 0;
+		assert_null(strstr(buf, "WARC-Truncated"));
 	}
 	/* libinterdict's reader finds the page and its URL */
 	idt_reader_opts ro = {.format = IDT_FMT_WARC};
