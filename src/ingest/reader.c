@@ -3,6 +3,10 @@
  * options, detecting the format from the name and the first bytes, and dispatching to the
  * format's reader (read_*.c).  Formats and what each yields are described in docs/formats.md.
  *
+ * Gzip: a gzip input of any format but WARC is inflated by the gzip layer (gzin.c) between the
+ * input and the format's reader (r->raw -> r->gz -> r->in); damage in it is reported from
+ * idt_reader_next() once the reader has read past it.
+ *
  * Detection (IDT_FMT_AUTO), first match wins:
  *   0. gzip input (but .warc.gz / .arc.gz, read by the WARC reader) is inflated first, and
  *      what follows looks at the inflated bytes;
@@ -10,7 +14,8 @@
  *      .tsv .tab -> TSV, .html .htm .xhtml -> HTML, .warc .arc -> WARC, .mbox .eml -> MBOX;
  *      .json -> JSONL if the first line is one JSON object, else TELEGRAM; .txt -> WHATSAPP if
  *      the first line looks like a WhatsApp message, else TEXT;
- *   2. the first bytes: gzip magic, "WARC/1.", "filedesc://" -> WARC; "From " or an e-mail
+ *   2. the first bytes: "WARC/1.", "filedesc://" (or gzip magic left for the WARC reader)
+ *      -> WARC; "From " or an e-mail
  *      header -> MBOX; "<!DOCTYPE html", "<html" (and other HTML starts) -> HTML; '{' -> JSONL
  *      or TELEGRAM as above; a WhatsApp date -> WHATSAPP; a header row of names separated by
  *      tabs / commas -> TSV / CSV; anything else -> TEXT.
