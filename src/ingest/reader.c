@@ -15,10 +15,9 @@
  *      .json -> JSONL if the first line is one JSON object, else TELEGRAM; .txt -> WHATSAPP if
  *      the first line looks like a WhatsApp message, else TEXT;
  *   2. the first bytes: "WARC/1.", "filedesc://" (or gzip magic left for the WARC reader)
- *      -> WARC; "From " or an e-mail
- *      header -> MBOX; "<!DOCTYPE html", "<html" (and other HTML starts) -> HTML; '{' -> JSONL
- *      or TELEGRAM as above; a WhatsApp date -> WHATSAPP; a header row of names separated by
- *      tabs / commas -> TSV / CSV; anything else -> TEXT.
+ *      -> WARC; "From " or an e-mail header -> MBOX; "<!DOCTYPE html", "<html" (and other
+ *      HTML starts) -> HTML; '{' -> JSONL or TELEGRAM as above; a WhatsApp date -> WHATSAPP;
+ *      a header row of names separated by tabs / commas -> TSV / CSV; anything else -> TEXT.
  */
 #include <ctype.h>
 #include <errno.h>
