@@ -152,7 +152,6 @@ async function render() {
 		h('a', { class: 'skip-link', href: '#main' }, t('nav.skip')),
 		header(pathname),
 		main,
-		h('div', { id: 'toasts', class: 'toasts', 'aria-live': 'polite' }),
 	);
 	if (!m || (m.route.admin && !can.admin()) || (m.route.write && !can.write())) {
 		document.title = `${t('error.page_not_found')} · ${t('app.name')}`;
@@ -211,6 +210,9 @@ setUnauthenticatedHandler(() => {
 	const here = window.location.pathname + window.location.search;
 	if (!here.startsWith('/login')) navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
 });
+
+// toasts live outside the page, so that a message survives a navigation (e.g. to the login)
+document.body.append(h('div', { id: 'toasts', class: 'toasts', 'aria-live': 'polite' }));
 
 (async () => {
 	try {
