@@ -79,6 +79,7 @@ static int parse_size(const char *s, uint64_t *out)
 typedef struct hits_ctx {
 	idt_sb out;  /* hits, back to back */
 	size_t *end; /* end offsets */
+	char **urls; /* each hit's URL (forgotten if the submission fails) */
 	size_t n, cap;
 	int failed;
 } hits_ctx;
@@ -139,11 +140,14 @@ static int on_hit(void *ctx, const idt_watch_hit *h)
 	if (!r && c->n == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 32;
 		size_t *q = realloc(c->end, nc * sizeof *q);
-		if (q)
-			c->end = q, c->cap = nc;
+		char **u = q ? realloc(c->urls, nc * sizeof *u) : NULL;
+		if (q) c->end = q;
+		if (u)
+			c->urls = u, c->cap = nc;
 		else
 			r = -1;
 	}
+	if (!r && !(c->urls[c->n] = strdup(h->url))) r = -1;
 	if (r) {
 		c->failed = 1;
 		return -1;
@@ -240,8 +244,13 @@ static int run_watch(const watch_opts *w)
 			idt_cli_error("watch round failed: %s", idt_status_str(st));
 			rc = IDT_EXIT_FAILURE;
 		}
-		if (sub && hc.n && idt_submit_hits(sub, hc.out.p, hc.end, hc.n))
-			rc = IDT_EXIT_FAILURE;
+		if (sub && hc.n && idt_submit_hits(sub, hc.out.p, hc.end, hc.n)) {
+			/* not lost: the pages count as new again next round (the server merges
+			 * what it had already accepted); a looping watch goes on */
+			for (size_t i = 0; i < hc.n; i++) idt_wstate_page_forget(ws, hc.urls[i]);
+			idt_cli_error("the hits of this round will be sent again next round");
+			if (w->once) rc = IDT_EXIT_FAILURE;
+		}
 		if (hc.failed) rc = IDT_EXIT_FAILURE;
 		if (!w->quiet && (ss.fetched || ss.errors || hc.n))
 			fprintf(stderr,
@@ -251,6 +260,8 @@ static int run_watch(const watch_opts *w)
 			        ss.fetched, ss.flagged, hc.n, sub ? " submitted" : "",
 			        ss.skipped_robots, ss.errors, ss.takedowns_checked, ss.gone);
 		idt_sb_free(&hc.out);
+		for (size_t i = 0; i < hc.n; i++) free(hc.urls[i]);
+		free(hc.urls);
 		free(hc.end);
 		if (w->once) break;
 		/* sleep until the next source is due (at most 10 minutes, checking the flag) */

@@ -172,11 +172,20 @@ static idt_status fetch_keep(wround *r, host *h, const char *url, const char *pr
 static void ensure_robots(wround *r, host *h, const char *proxy)
 {
 	if (h->robots) return;
-	char url[400];
+	char url[2048];
 	snprintf(url, sizeof url, "%s/robots.txt", h->origin);
 	idt_fetch f;
 	idt_warc_loc loc;
 	idt_status st = fetch_keep(r, h, url, proxy, &f, &loc);
+	/* redirects (http to https, another host) are followed, at most 5 (RFC 9309 2.3.1.2) */
+	for (int hop = 0; !st && f.status >= 300 && f.status < 400 && f.location && hop < 5;
+	     hop++) {
+		idt_url u;
+		if (idt_url_split(f.location, &u)) break;
+		snprintf(url, sizeof url, "%s", f.location);
+		idt_fetch_clear(&f);
+		st = fetch_keep(r, h, url, proxy, &f, &loc);
+	}
 	if (st == IDT_OK && f.status >= 200 && f.status < 300) {
 		char *body;
 		size_t n;
@@ -187,7 +196,12 @@ static void ensure_robots(wround *r, host *h, const char *proxy)
 	} else if (st == IDT_OK && f.status >= 400 && f.status < 500) {
 		idt_robots_allow_all(&h->robots);
 	}
-	if (!h->robots) idt_robots_deny_all(&h->robots); /* 5xx, unreachable: assume all off */
+	/* 5xx, unreachable, endless redirects: nothing may be fetched (RFC 9309 2.3.1.4) */
+	if (!h->robots) {
+		idt_robots_deny_all(&h->robots);
+		logf_(r, "%s/robots.txt: unavailable (%s): the host is not crawled this round",
+		      h->origin, st ? f.error : "no usable answer");
+	}
 	double d = idt_robots_crawl_delay(h->robots);
 	if (d > h->interval) h->interval = d;
 	idt_fetch_clear(&f);

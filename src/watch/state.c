@@ -125,6 +125,12 @@ idt_status idt_wstate_page_set(idt_wstate *s, const char *url, const char *sourc
 	           6, v);
 }
 
+idt_status idt_wstate_page_forget(idt_wstate *s, const char *url)
+{
+	const char *v[] = {url};
+	return run(s, "UPDATE pages SET content_hash = NULL WHERE url = ?", 1, v);
+}
+
 idt_status idt_wstate_capture(idt_wstate *s, const char *url, const char *source, const char *at,
                               long status, const idt_warc_loc *loc, int flagged)
 {

@@ -210,6 +210,9 @@ void *idt_wstate_db(idt_wstate *s);
 idt_status idt_wstate_page_hash(idt_wstate *s, const char *url, char hash[65]);
 idt_status idt_wstate_page_set(idt_wstate *s, const char *url, const char *source, const char *hash,
                                int flagged, const char *at, long status);
+/* Forgets url's content hash, so that its next flagged fetch is a hit again (used when the
+ * hits of a round could not be submitted). */
+idt_status idt_wstate_page_forget(idt_wstate *s, const char *url);
 idt_status idt_wstate_capture(idt_wstate *s, const char *url, const char *source, const char *at,
                               long status, const idt_warc_loc *loc, int flagged);
 idt_status idt_wstate_warc_file(idt_wstate *s, const char *path, const char *sha256, uint64_t size);

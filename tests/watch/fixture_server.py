@@ -9,6 +9,9 @@ library only).
   http://PHARMACY_HOST/...                  sites/pharmacy/... when the server is used as an HTTP
                                             proxy (the watch list's proxy setting): a pharmacy
                                             with a telling domain name, no DNS needed
+  http://MOVED_HOST/ (through the proxy)    robots.txt answers 301 to /policy/robots.txt, which
+                                            disallows /hidden; / links /hidden.html, /open.html
+  http://DOWN_HOST/ (through the proxy)     robots.txt answers 503
 
 Every request is logged (path, User-Agent) in `requests`.
 """
@@ -19,6 +22,8 @@ import urllib.parse
 
 SITES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sites")
 PHARMACY_HOST = "rxmeds-pharmacy.test"
+MOVED_HOST = "moved.test"  # its robots.txt is a redirect
+DOWN_HOST = "down.test"    # its robots.txt is a 503
 
 
 class Sites:
@@ -46,6 +51,20 @@ class Sites:
                     n = sites.counts[(host, target)] = sites.counts.get((host, target), 0) + 1
                 if host == PHARMACY_HOST:
                     return self.file(os.path.join(SITES, "pharmacy"), target)
+                if host == MOVED_HOST:  # robots.txt redirected (to be followed)
+                    if target == "/robots.txt":
+                        self.send_response(301)
+                        self.send_header("Location", "/policy/robots.txt")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    if target == "/policy/robots.txt":
+                        return self.send_plain(200, "User-agent: *\nDisallow: /hidden\n")
+                    if target == "/":
+                        return self.send_html('<a href="/hidden.html">h</a> <a href="/open.html">o</a>')
+                    return self.send_html("<p>a page</p>")
+                if host == DOWN_HOST:  # robots.txt answers 503: nothing may be fetched
+                    return self.send_plain(503, "try later")
                 if host != "127.0.0.1":
                     return self.send_plain(502, "unknown host")
                 if target == "/robots.txt":
@@ -72,6 +91,14 @@ class Sites:
                 ctype = "text/html; charset=utf-8" if full.endswith(".html") else "text/plain"
                 self.send_response(200)
                 self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def send_html(self, html):
+                body = ("<!DOCTYPE html><html><body>" + html + "</body></html>").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -425,6 +425,49 @@ override-reason = court order 2026/117
         self.assertEqual(p.returncode, 2)
         self.assertIn("override-by and override-reason", p.stderr)
 
+    def test_a2_robots_redirect_and_unavailable(self):
+        lst = os.path.join(self.dir, "robots.list")
+        proxy = f"http://127.0.0.1:{self.sites.port}"
+        with open(lst, "w") as f:
+            f.write(f"""[source moved]
+url = http://{fixture_server.MOVED_HOST}/
+rate = 50/s
+proxy = {proxy}
+
+[source down]
+url = http://{fixture_server.DOWN_HOST}/
+rate = 50/s
+proxy = {proxy}
+""")
+        p = self.watch("--once", lst=lst)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.sites.paths(fixture_server.MOVED_HOST),
+                         ["/robots.txt", "/policy/robots.txt", "/", "/open.html"])
+        self.assertEqual(self.sites.paths(fixture_server.DOWN_HOST), ["/robots.txt"])
+        self.assertIn("down.test/robots.txt: unavailable", p.stderr)
+
+    def test_a3_failed_submission_retried(self):
+        lst = os.path.join(self.dir, "retry.list")
+        with open(lst, "w") as f:
+            f.write(f"[source one]\nurl = {self.sites.base}/shop/item-fent.html\ndepth = 0\n"
+                    "rate = 50/s\n")
+        state = os.path.join(self.dir, "retry.db")
+        run = lambda *a: subprocess.run(
+            [BIN, "watch", "--list", lst, "--state", state, "--warc-dir", self.warc_dir,
+             "--once", "--token", self.token] + list(a),
+            capture_output=True, text=True, env=self.env, timeout=60)
+        p = run("--submit", f"http://127.0.0.1:{free_port()}")  # nobody listens
+        self.assertEqual(p.returncode, 4)
+        self.assertIn("sent again next round", p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), 1)
+        p = run("--submit", self.url)  # the same unchanged page: a hit again, submitted
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(p.stdout.splitlines()), 1)
+        self.assertIn("1 hits submitted", p.stderr)
+        p = run("--submit", self.url)  # now it is known: no hit
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "")
+
     def test_b_sigterm_stops_cleanly(self):
         lst = os.path.join(self.dir, "slow.list")
         with open(lst, "w") as f:
