@@ -721,7 +721,11 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		sqlite3_bind_int64(s, idt__sq_next_pos(s, pos), (q->page - 1) * q->per_page);
 		items = idt__sq_rows(s);
 	}
-	sqlite3_stmt *c = csql.data ? idt__sq_prep(db, csql.data, "") : NULL;
+	/* a short page already saw every match: no second pass to count them */
+	size_t got = items ? json_array_size(items) : 0;
+	bool short_page = items && (int64_t)got < q->per_page && (got > 0 || q->page == 1);
+	if (short_page) total = (q->page - 1) * q->per_page + (int64_t)got;
+	sqlite3_stmt *c = !short_page && csql.data ? idt__sq_prep(db, csql.data, "") : NULL;
 	if (c) {
 		bind_all(c, &b, a->org_id);
 		if (sqlite3_step(c) == SQLITE_ROW) total = sqlite3_column_int64(c, 0);
