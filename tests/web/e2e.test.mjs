@@ -262,6 +262,11 @@ test('triage: evidence highlighted at the right characters, j/k, confirm, dismis
 	await page.keyboard.press('c');
 	await page.waitForSelector('dialog[open]');
 	await shot(page, 'triage-confirm');
+	// the sharing group is asked for only with that distribution
+	assert.equal(await page.isVisible('dialog[open] select[name=sharing_group_id]'), false);
+	await page.selectOption('dialog[open] select[name=distribution]', 'sharing-group');
+	assert.equal(await page.isVisible('dialog[open] select[name=sharing_group_id]'), true);
+	await page.selectOption('dialog[open] select[name=distribution]', 'own-org');
 	await page.click('dialog[open] button[type=submit]');
 	await page.waitForSelector('#last-incident');
 	state.incident = Number((await page.getAttribute('#last-incident', 'href')).split('/').pop());

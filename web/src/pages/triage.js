@@ -37,8 +37,8 @@ async function confirmForm(count) {
 		const type = select([['', t('triage.type_from_hit')], ...INCIDENT_TYPES.map((v) => [v, tv('type', v)])], '');
 		const title = h('input', { placeholder: t('triage.title_from_hit'), maxlength: 300 });
 		const status = select(['draft', 'confirmed', 'shared'].map((v) => [v, tv('status', v)]), 'draft');
-		const dist = select(['own-org', 'sharing-group', 'all'].map((v) => [v, tv('distribution', v)]), 'own-org');
-		const group = select(groups.map((g) => [g.id, g.name]), groups[0]?.id ?? '');
+		const dist = select(['own-org', 'sharing-group', 'all'].map((v) => [v, tv('distribution', v)]), 'own-org', { name: 'distribution' });
+		const group = select(groups.map((g) => [g.id, g.name]), groups[0]?.id ?? '', { name: 'sharing_group_id' });
 		const groupField = field(t('incident.sharing_group'), group);
 		groupField.hidden = true;
 		dist.addEventListener('change', () => (groupField.hidden = dist.value !== 'sharing-group'));
