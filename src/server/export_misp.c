@@ -263,18 +263,21 @@ static json_t *event(const char *base, json_t *inc, json_t *groups)
 	json_array_foreach(json_object_get(inc, "observables"), i, o)
 	    observable(base, inc, o, attrs, objs);
 	tags_of(inc, tags);
+	/* attribute_count counts object attributes too, as MISP does */
+	size_t nattr = json_array_size(attrs);
+	json_array_foreach(objs, i, o) nattr += json_array_size(json_object_get(o, "Attribute"));
 	bool published = js(inc, "status") && strcmp(js(inc, "status"), "shared") == 0;
-	json_t *ev = json_pack(
-	    "{s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:s,s:o,s:b}", "uuid", u,
-	    "id", id_str(id), "info", js(inc, "title") ? js(inc, "title") : "", "date", date,
-	    "threat_level_id", threat_level(inc), "analysis", analysis(inc), "distribution", md,
-	    "sharing_group_id", id_str(gid), "timestamp", ts_str(inc, "updated_at"), "published",
-	    published, "publish_timestamp",
-	    published ? ts_str(inc, "updated_at") : json_string("0"), "org_id",
-	    id_str(json_integer_value(json_object_get(org, "id"))), "orgc_id",
-	    id_str(json_integer_value(json_object_get(org, "id"))), "attribute_count",
-	    id_str((int64_t)json_array_size(attrs)), "extends_uuid", "", "first_publication",
-	    published ? ts_str(inc, "created_at") : json_string("0"), "locked", 0);
+	json_t *ev =
+	    json_pack("{s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:s,s:o,s:b}",
+	              "uuid", u, "id", id_str(id), "info", js(inc, "title") ? js(inc, "title") : "",
+	              "date", date, "threat_level_id", threat_level(inc), "analysis", analysis(inc),
+	              "distribution", md, "sharing_group_id", id_str(gid), "timestamp",
+	              ts_str(inc, "updated_at"), "published", published, "publish_timestamp",
+	              published ? ts_str(inc, "updated_at") : json_string("0"), "org_id",
+	              id_str(json_integer_value(json_object_get(org, "id"))), "orgc_id",
+	              id_str(json_integer_value(json_object_get(org, "id"))), "attribute_count",
+	              id_str((int64_t)nattr), "extends_uuid", "", "first_publication",
+	              published ? ts_str(inc, "created_at") : json_string("0"), "locked", 0);
 	json_object_set_new(ev, "Orgc", org_obj(base, org));
 	json_object_set_new(ev, "Org", org_obj(base, org));
 	if (gid) {

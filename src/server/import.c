@@ -473,6 +473,7 @@ static int stix_sco(draft *d, const char *where, json_t *o)
  * comparisons of one object type) into an SCO-like object; NULL if it is anything else. */
 static json_t *pattern_obj(const char *p)
 {
+	if (!p) return NULL;
 	json_t *o = json_object();
 	char type[64] = "";
 	while (*p == ' ') p++;

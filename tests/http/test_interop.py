@@ -122,6 +122,7 @@ def check_misp_event(ev, where):
         check(a["distribution"] in ("0", "1", "2", "3", "4", "5"), f"{where}: A.distribution")
         check(a["category"] in MISP_VALID.get(a["type"], set()),
               f"{where}: category {a['category']!r} valid for type {a['type']!r}")
+    eq(ev["attribute_count"], str(len(attrs)), f"{where}: attribute_count counts every attribute")
     uuids = [a["uuid"] for a, _ in attrs] + [o["uuid"] for o in ev.get("Object", [])]
     eq(len(uuids), len(set(uuids)), f"{where}: attribute and object uuids unique")
 
