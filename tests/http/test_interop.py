@@ -423,4 +423,39 @@ try:
        set(obs_set(full)), "every observable has its row")
 finally:
     srv.cleanup()
+
+# ---------------------------------------------------------------- the demo users
+# every demo user's exports hold exactly what the API lets that user read
+DEMO = {"admin": "demo-admin-2026", "nora.analyst": "demo-analyst-2026",
+        "nick.viewer": "demo-viewer-2026", "sven.analyst": "demo-analyst-2026",
+        "eva.checker": "demo-analyst-2026", "pat.platform": "demo-analyst-2026",
+        "ian.intl": "demo-analyst-2026"}
+srv = Server(demo=True)
+try:
+    srv.start()
+    seen_counts = set()
+    for user, pw in DEMO.items():
+        c = srv.login(user, pw)
+        st, res = c.get("/api/v1/incidents", per_page=100)
+        want = {x["id"] for x in res["items"]}
+        seen_counts.add(len(want))
+        st, groups = c.get("/api/v1/sharing-groups")
+        for fmt in ("misp", "stix", "csv"):
+            st, body = c.raw("GET", f"/api/v1/incidents/export?format={fmt}&limit=1000")
+            eq(export_ids(fmt, body), want, f"demo {user}: {fmt} export = what search shows")
+            for g in groups["items"]:
+                st, body = c.raw("GET", f"/api/v1/sharing-groups/{g['id']}/export?format={fmt}")
+                got = export_ids(fmt, body)
+                check(got <= want, f"demo {user}: group {g['id']} {fmt} export within search")
+                for i in got:
+                    st, inc = c.get(f"/api/v1/incidents/{i}")
+                    eq((inc["distribution"], inc["sharing_group_id"]),
+                       ("sharing-group", g["id"]), f"demo {user}: {i} is group {g['id']}'s")
+        for i in range(1, 25):
+            st, _ = c.get(f"/api/v1/incidents/{i}")
+            st2 = c.raw("GET", f"/api/v1/incidents/{i}/export?format=stix")[0]
+            eq(st2, st, f"demo {user}: export of {i} answers like GET ({st})")
+    check(len(seen_counts) > 1, f"demo users see different incidents ({seen_counts})")
+finally:
+    srv.cleanup()
 finish()
