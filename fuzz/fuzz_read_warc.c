@@ -14,8 +14,9 @@ static void read_all(const uint8_t *data, size_t size, int stream)
 	idt_reader *r;
 	idt_error err;
 	FILE *fp = stream && size ? fmemopen((void *)data, size, "rb") : NULL;
-	idt_status st = fp ? idt_reader_open_stream(fp, "fuzz.warc", &o, &r, &err)
-			   : idt_reader_open_mem((const char *)data, size, "fuzz.warc", &o, &r, &err);
+	idt_status st =
+	    fp ? idt_reader_open_stream(fp, "fuzz.warc", &o, &r, &err)
+	       : idt_reader_open_mem((const char *)data, size, "fuzz.warc", &o, &r, &err);
 	if (st == IDT_OK) {
 		idt_record rec;
 		size_t guard = 0;
