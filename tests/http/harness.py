@@ -23,6 +23,26 @@ PASSWORD = "correct-horse-battery"
 
 failures = []
 
+# issue 9: with IDT_TEST_PG set to a PostgreSQL URL prefix (postgresql://USER@HOST:PORT, see
+# scripts/pg-test-setup), every Server gets a fresh PostgreSQL database of its own (created
+# and dropped with psql) instead of a temporary SQLite file.  IDT_TEST_REQUIRE_PG (the
+# 'http-pg' suite) makes a test skip (exit 77) when no PostgreSQL is configured.
+PG = os.environ.get("IDT_TEST_PG", "").rstrip("/")
+if os.environ.get("IDT_TEST_REQUIRE_PG") and not PG:
+    print("skipped: IDT_TEST_PG is not set (run scripts/pg-test)")
+    sys.exit(77)
+_pg_seq = [0]
+
+
+def pg_sql(sql, db="postgres"):
+    """Runs SQL on the test PostgreSQL server (database db) with psql; returns stdout.  Raises
+    with psql's message on failure."""
+    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+                        f"{PG}/{db}", "-c", sql], capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise RuntimeError(r.stderr.strip())
+    return r.stdout
+
 
 def check(cond, msg):
     """Records a failed expectation (the test goes on, then exits 1 at the end)."""
@@ -50,6 +70,12 @@ class Server:
     def __init__(self, demo=False, db=None, tmp=None, extra=()):
         self.tmp = tmp or tempfile.mkdtemp(prefix="idt-http-")
         self.db = db or os.path.join(self.tmp, "test.db")
+        self.pg_name = None  # issue 9: the PostgreSQL database this Server created
+        if PG and not db:
+            _pg_seq[0] += 1
+            self.pg_name = f"idt_test_{os.getpid()}_{_pg_seq[0]}_{int(time.time() * 1000) % 100000}"
+            pg_sql(f"CREATE DATABASE {self.pg_name}")
+            self.db = f"{PG}/{self.pg_name}"
         self.proc = None
         self.demo = demo
         self.extra = list(extra)
@@ -67,7 +93,8 @@ class Server:
     def start(self):
         cmd = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir",
                os.path.join(self.tmp, "data"), "--threads", "4"] + self.extra
-        if self.demo and not os.path.exists(self.db):
+        if self.demo and ((self.pg_name and not self.out_lines) or
+                          (not self.pg_name and not os.path.exists(self.db))):
             cmd.append("--demo")
         cmd += ["--db", self.db]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -110,6 +137,9 @@ class Server:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.pg_name:  # issue 9
+            pg_sql(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+            self.pg_name = None
 
     def client(self, **kw):
         return Client(self.port, **kw)
