@@ -468,6 +468,21 @@ proxy = {proxy}
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stdout, "")
 
+    def test_a4_loop_runs_only_due_sources(self):
+        # shop (schedule 1h) and rxmeds (24h) ran in rounds 1 and 2: in a loop they are not
+        # due; only the pending takedown (item-fent) is re-checked
+        before = len(self.sites.requests)
+        proc = subprocess.Popen([BIN, "watch", "--list", self.list, "--state", self.state,
+                                 "--warc-dir", self.warc_dir], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)
+        time.sleep(2)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        self.assertEqual(proc.returncode, 0, err)
+        new = [p for _, p, _ in self.sites.requests[before:]]
+        self.assertEqual(new, ["/robots.txt", "/shop/item-fent.html"])
+        self.assertEqual(out, b"")
+
     def test_b_sigterm_stops_cleanly(self):
         lst = os.path.join(self.dir, "slow.list")
         with open(lst, "w") as f:
