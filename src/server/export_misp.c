@@ -191,6 +191,28 @@ drop:
 	json_decref(oa);
 }
 
+/* The instance-local ids the core format asks for (Attribute.id, Object.id, and object_id in
+ * an object's attributes): 1, 2, … in order, so that they are reproducible.  A receiving MISP
+ * assigns its own. */
+static void number(json_t *attrs, json_t *objs)
+{
+	int64_t n = 0, k = 0;
+	size_t i, j;
+	json_t *a, *o;
+	json_array_foreach(attrs, i, a) json_object_set_new(a, "id", id_str(++n));
+	json_array_foreach(objs, i, o)
+	{
+		json_t *oid = id_str(++k);
+		json_object_set(o, "id", oid);
+		json_array_foreach(json_object_get(o, "Attribute"), j, a)
+		{
+			json_object_set_new(a, "id", id_str(++n));
+			json_object_set(a, "object_id", oid);
+		}
+		json_decref(oid);
+	}
+}
+
 static const char *threat_level(json_t *inc)
 {
 	const char *st = js(inc, "status"), *ty = js(inc, "type");
@@ -295,6 +317,7 @@ static json_t *event(const char *base, json_t *inc, json_t *groups)
 		                              "description", "Interdict sharing group"));
 	}
 	json_object_set_new(ev, "Tag", tags);
+	number(attrs, objs);
 	json_object_set_new(ev, "Attribute", attrs);
 	json_object_set_new(ev, "Object", objs);
 	const char *narr = js(inc, "narrative");

@@ -108,12 +108,14 @@ def check_misp_event(ev, where):
             check(isinstance(ob.get(k), str), f"{where}: Object.{k} is a string")
         check(isinstance(ob.get("deleted"), bool), f"{where}: Object.deleted")
         check(UUID.match(ob["template_uuid"]) is not None, f"{where}: Object.template_uuid")
+        check(DIGITS.match(ob.get("id", "")) is not None, f"{where}: Object.id")
         for a in ob["Attribute"]:
             attrs.append((a, ob))
+            eq(a.get("object_id"), ob.get("id"), f"{where}: object attribute's object_id")
             check(isinstance(a.get("object_relation"), str),
                   f"{where}: object attribute has object_relation")
     for a, ob in attrs:
-        for k in ("uuid", "type", "category", "value", "event_id", "distribution",
+        for k in ("uuid", "id", "type", "category", "value", "event_id", "distribution",
                   "timestamp", "sharing_group_id"):
             check(isinstance(a.get(k), str), f"{where}: Attribute.{k} is a string ({a})")
         for k in ("to_ids", "deleted"):
@@ -123,6 +125,8 @@ def check_misp_event(ev, where):
         check(a["category"] in MISP_VALID.get(a["type"], set()),
               f"{where}: category {a['category']!r} valid for type {a['type']!r}")
     eq(ev["attribute_count"], str(len(attrs)), f"{where}: attribute_count counts every attribute")
+    ids = [a["id"] for a, _ in attrs]
+    eq(len(ids), len(set(ids)), f"{where}: attribute ids unique")
     uuids = [a["uuid"] for a, _ in attrs] + [o["uuid"] for o in ev.get("Object", [])]
     eq(len(uuids), len(set(uuids)), f"{where}: attribute and object uuids unique")
 
