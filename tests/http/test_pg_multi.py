@@ -5,18 +5,19 @@ updates, the same hit submitted through both); every write is visible through th
 server, identical hits merge into one across processes, correlations span incidents created
 on different servers, the audit log has consecutive ids and its chain verifies."""
 import os
+import subprocess
 import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PG, Server, check, eq, finish, incident, pg_sql, setup_world  # noqa: E402
+from harness import BIN, PG, Server, check, eq, finish, incident, pg_sql, setup_world  # noqa: E402
 
 if not PG:
     print("skipped: needs IDT_TEST_PG (scripts/pg-test)")
     sys.exit(77)
 
 one = Server()
-two = Server(db=one.db)
+two = Server(db=one.db + "?pool_size=2")  # a small pool: threads wait for connections
 try:
     # both start at once on the empty database: both migrate, one after the other
     errs = []
@@ -36,6 +37,10 @@ try:
     eq(pg_sql("SELECT string_agg(version::text, ',') FROM schema_version", db=one.pg_name).strip(),
        "1", "each migration applied once")
     setup_world(one)
+    r = subprocess.run([BIN, "admin", "--db", one.db + "?pool_size=0", "list", "orgs"],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode != 0 and "pool_size must be 1..64" in r.stderr,
+          f"a bad pool_size is refused: {r.returncode} {r.stderr}")
 
     N = 15
     created = {}     # id -> (server index, title)
