@@ -35,6 +35,8 @@ static const char usage_text[] =
     "      --warc-dir DIR     where WARC files are written (default: warc; created)\n"
     "      --warc-max-size N  rotate WARC files past N bytes (K, M, G suffixes; default 1G)\n"
     "      --once             run one round of every source, then exit (tests, cron)\n"
+    "      --check            check the watch list and print every source with its\n"
+    "                         effective settings (defaults filled in); fetch nothing\n"
     "      --submit URL       send hits to the server's triage queue at URL\n"
     "      --token TOKEN      API token for --submit (default: $INTERDICT_TOKEN)\n"
     "      --timeout SECONDS  per request (default 30)\n"
@@ -162,7 +164,7 @@ typedef struct watch_opts {
 	const char *list, *state, *warc_dir, *submit, *token;
 	uint64_t warc_max, max_bytes;
 	long timeout;
-	int once, quiet, no_cache;
+	int once, quiet, no_cache, check;
 	const char *extra[32];
 	size_t nextra;
 } watch_opts;
@@ -173,6 +175,33 @@ static int mkdir_p(const char *dir)
 	struct stat sb;
 	if (stat(dir, &sb) == 0) return S_ISDIR(sb.st_mode) ? 0 : -1;
 	return mkdir(dir, 0750) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* --check: the sources as the watch will run them, for review. */
+static void print_list(const idt_watchlist *wl)
+{
+	for (size_t i = 0; i < wl->n; i++) {
+		const idt_watch_source *s = &wl->src[i];
+		printf("[source %s]  (line %u)\n", s->name, s->line);
+		printf("url       = %s\n", s->url);
+		printf("platform  = %s\n", s->platform);
+		printf("schedule  = every %lld s\n", (long long)s->interval);
+		printf("depth     = %d\n", s->depth);
+		if (s->scope == IDT_SCOPE_PREFIX)
+			printf("scope     = URLs starting with %s\n", s->prefix);
+		else
+			printf("scope     = the seed's scheme, host and port\n");
+		printf("rate      = at most %.3g requests/s to a host (one every %.3g s)\n",
+		       s->rate, 1 / s->rate);
+		if (s->robots_override)
+			printf("robots    = OVERRIDDEN by %s: %s\n", s->override_by,
+			       s->override_reason);
+		else
+			printf("robots    = honoured\n");
+		printf("proxy     = %s\n", s->proxy ? s->proxy : "none (direct)");
+		printf("max-pages = %d\n\n", s->max_pages);
+	}
+	printf("%zu source%s, watch list OK\n", wl->n, wl->n == 1 ? "" : "s");
 }
 
 static int run_watch(const watch_opts *w)
@@ -189,6 +218,11 @@ static int run_watch(const watch_opts *w)
 			              idt_status_str(st));
 		idt_watchlist_free(&wl);
 		return st == IDT_EPARSE ? IDT_EXIT_USAGE : IDT_EXIT_FAILURE;
+	}
+	if (w->check) {
+		print_list(&wl);
+		idt_watchlist_free(&wl);
+		return IDT_EXIT_OK;
 	}
 	if (mkdir_p(w->warc_dir)) {
 		idt_cli_error("cannot create %s", w->warc_dir);
@@ -477,6 +511,7 @@ int idt_cmd_watch(int argc, char **argv)
 	                                   {"reference", required_argument, 0, 15},
 	                                   {"at", required_argument, 0, 16},
 	                                   {"json", no_argument, 0, 17},
+	                                   {"check", no_argument, 0, 18},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
 	optind = 1;
@@ -522,6 +557,7 @@ int idt_cmd_watch(int argc, char **argv)
 		case 15: ref = optarg; break;
 		case 16: at = optarg; break;
 		case 17: as_json = 1; break;
+		case 18: w.check = 1; break;
 		case 'h': fputs(usage_text, stdout); return IDT_EXIT_OK;
 		default: fputs(usage_text, stderr); return IDT_EXIT_USAGE;
 		}

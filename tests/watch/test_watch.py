@@ -408,6 +408,13 @@ robots = override
 override-by = J. Doe, Cyber Unit
 override-reason = court order 2026/117
 """)
+        n = len(self.sites.requests)
+        p = self.watch("--check", lst=lst)  # for review: prints, fetches nothing
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("robots    = OVERRIDDEN by J. Doe, Cyber Unit: court order 2026/117",
+                      p.stdout)
+        self.assertIn("1 source, watch list OK", p.stdout)
+        self.assertEqual(len(self.sites.requests), n)
         p = self.watch("--once", lst=lst)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("/shop/private/stash.html", self.sites.paths())
