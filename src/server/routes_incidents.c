@@ -297,7 +297,30 @@ int idt__h_stats(idt_req *r, char **p)
 	(void)p;
 	json_t *out = NULL;
 	idt_status s = ST(r)->ops->stats(ST(r), &r->actor, &out);
-	return s == IDT_OK ? idt__reply(r, 200, out) : idt__reply_status(r, s);
+	if (s != IDT_OK) return idt__reply_status(r, s);
+	/* names and classes of the top substances from the knowledge base */
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(out, "top_substances"), i, x)
+	{
+		const char *id = json_string_value(json_object_get(x, "id"));
+		size_t k = r->srv->kb && id ? idt_kb_find(r->srv->kb, id) : (size_t)-1;
+		if (k == (size_t)-1) continue;
+		const idt_substance *sub = idt_kb_substance(r->srv->kb, k);
+		json_object_set_new(x, "name", json_string(sub->name));
+		json_object_set_new(x, "class", json_string(idt_class_name(sub->cls)));
+	}
+	return idt__reply(r, 200, out);
+}
+
+int idt__h_incident_history(idt_req *r, char **p)
+{
+	int64_t id;
+	if (idt__parse_id(p[0], &id) != 0) return idt__reply_status(r, IDT_ENOTFOUND);
+	json_t *out = NULL;
+	idt_status s = ST(r)->ops->incident_history(ST(r), &r->actor, id, &out);
+	return s == IDT_OK ? idt__reply(r, 200, json_pack("{s:o}", "items", out))
+	                   : idt__reply_status(r, s);
 }
 
 int idt__h_substances(idt_req *r, char **p)

@@ -411,6 +411,7 @@ SQ_DECL(idt_status, attachment_add, const idt_actor *a, int64_t incident_id, con
         const char *name, const char *media_type, int64_t size, json_t **out);
 SQ_DECL(idt_status, attachment_visible, const idt_actor *a, int64_t incident_id, const char *sha256,
         json_t **meta);
+SQ_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out);
 SQ_DECL(idt_status, warnings_list, int64_t limit, json_t **out);
 SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out);
 SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged);
@@ -461,6 +462,7 @@ const idt_store_ops idt__sq_ops = {
     .incident_network = idt__sq_incident_network,
     .attachment_add = idt__sq_attachment_add,
     .attachment_visible = idt__sq_attachment_visible,
+    .incident_history = idt__sq_incident_history,
     .warnings_list = idt__sq_warnings_list,
     .stats = idt__sq_stats,
     .hit_submit = idt__sq_hit_submit,

@@ -747,10 +747,10 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		if (idt__sq_begin_light(db) == IDT_OK)
 			idt__sq_end(db, idt__sq_audit(db, a, "search", "incident", 0, NULL, det));
 		json_decref(det);
-		*out = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
-		                 (json_int_t)(total > 200 ? 200 : total), "total_capped",
-		                 total > 200, "page", (json_int_t)q->page, "per_page",
-		                 (json_int_t)q->per_page);
+		*out =
+		    json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
+		              (json_int_t)(total > 200 ? 200 : total), "total_capped", total > 200,
+		              "page", (json_int_t)q->page, "per_page", (json_int_t)q->per_page);
 		r = *out ? IDT_OK : IDT_ENOMEM;
 	}
 	idt__sq_release(st, db);
@@ -1040,17 +1040,85 @@ SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out)
 	                 "");
 	if (s) idt__sq_bind_org(s, a->org_id);
 	json_t *by_class = idt__sq_rows(s);
+	s = idt__sq_prep(
+	    db,
+	    "SELECT s.dim, s.key, sum(s.n) AS n FROM dim_stats s WHERE " SQ_VISIBLE_STATS
+	    " GROUP BY s.dim, s.key HAVING sum(s.n) > 0 ORDER BY s.dim,"
+	    " CASE WHEN s.dim = 'month' THEN s.key END, n DESC, s.key",
+	    "");
+	json_t *by_month = json_array(), *subs = json_array(), *orig = json_array(),
+	       *dest = json_array();
+	if (s) idt__sq_bind_org(s, a->org_id);
+	while (s && sqlite3_step(s) == SQLITE_ROW) {
+		const char *dim = idt__sq_text(s, 0), *key = idt__sq_text(s, 1);
+		json_int_t n = sqlite3_column_int64(s, 2);
+		if (strcmp(dim, "month") == 0 && strlen(key) > 8)
+			json_array_append_new(by_month,
+			                      json_pack("{s:s%,s:s,s:I}", "month", key, (size_t)7,
+			                                "type", key + 8, "n", n));
+		else if (strcmp(dim, "substance") == 0 && json_array_size(subs) < 20)
+			json_array_append_new(subs, json_pack("{s:s,s:I}", "id", key, "n", n));
+		else if (strcmp(dim, "origin") == 0)
+			json_array_append_new(orig, json_pack("{s:s,s:I}", "country", key, "n", n));
+		else if (strcmp(dim, "destination") == 0)
+			json_array_append_new(dest, json_pack("{s:s,s:I}", "country", key, "n", n));
+	}
+	sqlite3_finalize(s);
+	/* hits flagged per day over the last 90 days (the organisation's own queue) */
+	json_t *hits_day = idt__sq_rows(idt__sq_prep(
+	    db,
+	    "SELECT date(first_seen, 'unixepoch') AS day, count(*) AS n FROM hits WHERE"
+	    " org_id = ? AND first_seen >= ? GROUP BY day ORDER BY day",
+	    "ii", a->org_id, idt__now() - 90 * 86400));
 	s = idt__sq_prep(db, "SELECT count(*) AS n FROM hits WHERE org_id = ? AND status = 'new'",
 	                 "i", a->org_id);
 	int64_t queue = 0;
 	if (s && sqlite3_step(s) == SQLITE_ROW) queue = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	idt__sq_release(st, db);
-	if (!by_type || !by_class) {
-		json_decref(by_type), json_decref(by_class);
+	if (!by_type || !by_class || !hits_day) {
+		json_decref(by_type), json_decref(by_class), json_decref(hits_day);
+		json_decref(by_month), json_decref(subs), json_decref(orig), json_decref(dest);
 		return IDT_ESTORE;
 	}
-	*out = json_pack("{s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class, "triage_queue",
-	                 (json_int_t)queue);
+	*out =
+	    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class,
+	              "by_month", by_month, "top_substances", subs, "origins", orig, "destinations",
+	              dest, "hits_per_day", hits_day, "triage_queue", (json_int_t)queue);
 	return *out ? IDT_OK : IDT_ENOMEM;
+}
+
+SQ_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out)
+{
+	/* the changes of a visible incident (who changed what, when); reads by others are not
+	 * shown: who looked at an incident is for admins (GET /audit) */
+	*out = NULL;
+	sqlite3 *db = idt__sq_acquire(st);
+	int v = visible(db, id, a->org_id);
+	idt_status r = v < 0 ? IDT_ESTORE : v == 0 ? IDT_ENOTFOUND : IDT_OK;
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	if (r == IDT_OK) {
+		*out = idt__sq_rows(idt__sq_prep(
+		    db,
+		    "SELECT id, ts, username, action, detail FROM audit_log WHERE"
+		    " object_type = 'incident' AND object_id = ? AND action IN ('create', 'update',"
+		    " 'attach') ORDER BY id",
+		    "t", sid));
+		if (!*out) r = IDT_ESTORE;
+	}
+	idt__sq_release(st, db);
+	size_t i;
+	json_t *e;
+	json_array_foreach(*out, i, e)
+	{
+		char t[32];
+		idt__time_iso(json_integer_value(json_object_get(e, "ts")), t);
+		json_object_set_new(e, "time", json_string(t));
+		json_object_del(e, "ts");
+		const char *d = json_string_value(json_object_get(e, "detail"));
+		json_t *dv = d ? json_loads(d, JSON_DECODE_ANY, NULL) : NULL;
+		json_object_set_new(e, "detail", dv ? dv : json_null());
+	}
+	return r;
 }

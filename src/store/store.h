@@ -144,6 +144,8 @@ typedef struct idt_store_ops {
 	/* 1 in *ok if the actor may see an incident holding this attachment. */
 	idt_status (*attachment_visible)(idt_store *st, const idt_actor *a, int64_t incident_id,
 	                                 const char *sha256, json_t **meta);
+	/* The recorded changes of a visible incident, oldest first. */
+	idt_status (*incident_history)(idt_store *st, const idt_actor *a, int64_t id, json_t **out);
 	/* Public drug-checking warnings. */
 	idt_status (*warnings_list)(idt_store *st, int64_t limit, json_t **out);
 	idt_status (*stats)(idt_store *st, const idt_actor *a, json_t **out);
