@@ -4,6 +4,7 @@ library only).
   http://127.0.0.1:PORT/robots.txt          sites/robots.txt (keeps crawlers out of /shop/private/)
   http://127.0.0.1:PORT/shop/...            sites/shop/... (a marketplace)
   http://127.0.0.1:PORT/shop/old-listing    301 to /shop/item-bike.html
+  http://127.0.0.1:PORT/shop/big.html       300 KB (size cap); /shop/slow.html stalls 5 s
   http://127.0.0.1:PORT/shop/listing-77.html  200 for the first `gone_after` requests, then 404
                                             (a listing the platform takes down)
   http://PHARMACY_HOST/...                  sites/pharmacy/... when the server is used as an HTTP
@@ -18,6 +19,7 @@ Every request is logged (path, User-Agent) in `requests`.
 import http.server
 import os
 import threading
+import time
 import urllib.parse
 
 SITES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sites")
@@ -74,6 +76,16 @@ class Sites:
                     self.send_header("Location", "/shop/item-bike.html")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    return
+                if target == "/shop/big.html":  # 300 KB, for the size cap
+                    return self.send_html("<p>" + "fentanyl for sale " * 17000 + "</p>")
+                if target == "/shop/slow.html":  # headers, then nothing for 5 s
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", "100")
+                    self.end_headers()
+                    self.wfile.flush()
+                    time.sleep(5)
                     return
                 if target == "/shop/listing-77.html" and n > sites.gone_after:
                     return self.send_plain(404, "This listing was removed.")

@@ -490,6 +490,33 @@ proxy = {proxy}
         self.assertEqual(new, ["/robots.txt", "/shop/item-fent.html"])
         self.assertEqual(out, b"")
 
+    def test_a5_size_cap_and_timeout(self):
+        lst = os.path.join(self.dir, "caps.list")
+        with open(lst, "w") as f:
+            f.write(f"[source big]\nurl = {self.sites.base}/shop/big.html\ndepth = 0\nrate = 50/s\n"
+                    f"[source slow]\nurl = {self.sites.base}/shop/slow.html\ndepth = 0\nrate = 50/s\n")
+        wd = os.path.join(self.dir, "warc-caps")
+        t0 = time.time()
+        p = subprocess.run([BIN, "watch", "--list", lst, "--state", os.path.join(self.dir, "caps.db"),
+                            "--warc-dir", wd, "--once", "--timeout", "1", "--max-bytes", "10K"],
+                           capture_output=True, text=True, env=self.env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertLess(time.time() - t0, 4.5)  # the stalled page did not hold the round
+        self.assertIn("big.html: HTTP 200, 10240 bytes, flagged, cut at the size cap", p.stderr)
+        self.assertIn("slow.html", p.stderr)
+        (f,) = os.listdir(wd)
+        with open(os.path.join(wd, f), "rb") as fp:
+            recs = [parse_record(m) for m in gzip_members(fp.read())]
+        big = [(h, b) for h, b in recs if h.get("WARC-Target-URI", "").endswith("big.html")
+               and h["WARC-Type"] == "response"][0]
+        self.assertEqual(big[0]["WARC-Truncated"], "length")
+        self.assertEqual(len(big[1]), 10240)
+        self.assertEqual(big[0]["WARC-Block-Digest"], "sha256:" + hashlib.sha256(big[1]).hexdigest())
+        slow = [h for h, b in recs if h.get("WARC-Target-URI", "").endswith("slow.html")
+                and h["WARC-Type"] == "response"]
+        self.assertEqual(len(slow), 1)  # what came (the headers) is kept, marked cut
+        self.assertEqual(slow[0]["WARC-Truncated"], "length")
+
     def test_b_sigterm_stops_cleanly(self):
         lst = os.path.join(self.dir, "slow.list")
         with open(lst, "w") as f:
