@@ -20,6 +20,7 @@ static idt_status utf8_clean(const char *s, size_t n, idt_buf *out, size_t *bad)
 {
 	idt_status st = idt__buf_reserve(out, n + 16);
 	if (st) return st;
+	if (idt__json_utf8_valid(s, n)) return idt__buf_append(out, s, n); /* the common case */
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	while (p < e) {
 		const unsigned char *q = p;

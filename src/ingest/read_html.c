@@ -22,6 +22,10 @@
  * converted to UTF-8 (charset.c) before libxml2 sees it, and libxml2 is told to ignore the
  * page's own declaration.  Bytes invalid in that charset become U+FFFD and are counted
  * (idt__html.bad_bytes): the reader reports them as IDT_EPARSE, then returns the page.
+ *
+ * The page is parsed with SAX callbacks that fill the fields as the parser goes: no document
+ * tree is built (twice as fast as walking one), and only a small stack of open elements is
+ * kept.  libxml2 closes elements a broken page leaves open and reports them to the callbacks.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,9 +38,19 @@
  * Text building
  * ====================================================================================== */
 
+#define SAX_STACK 512 /* element kinds remembered; deeper ones are read as ordinary ones */
+
+/* The state of one parse, driven by libxml2's SAX callbacks (no tree is built). */
 typedef struct walker {
 	idt__html *h;
-	int space; /* white space seen since the last character of text */
+	int space;                      /* white space seen since the last character of text */
+	int tspace;                     /* the same in the title */
+	int skip;                       /* inside <script>, <style> or <template> (nesting count) */
+	int in_head;                    /* inside <head>: its text is not page text */
+	int in_title;                   /* collecting the first <title> */
+	int title_done;                 /* a <title> was read */
+	size_t depth;                   /* open elements */
+	unsigned char kinds[SAX_STACK]; /* their kinds (T_*) */
 } walker;
 
 static int is_html_space(unsigned char c)
@@ -44,24 +58,28 @@ static int is_html_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
-/* Appends s to b with white space runs collapsed to one space (none at the start of a line).
- * Past the buffer's cap the text is cut (h->truncated). */
-static void append_collapsed(idt__html *h, idt_buf *b, const char *s, int *space)
+/* Appends s[0..n) to b with white space runs collapsed to one space (none at the start of a
+ * line).  Past the buffer's cap the text is cut (h->truncated). */
+static void append_collapsed(idt__html *h, idt_buf *b, const char *s, size_t n, int *space)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+	if (idt__buf_reserve(b, n + 1)) {
+		h->truncated = 1;
+		return;
+	}
+	/* written in place: the output is never longer than the input plus one space */
+	char *o = b->data + b->len;
+	int at_line_start = !b->len || b->data[b->len - 1] == '\n';
+	for (const unsigned char *p = (const unsigned char *)s, *e = p + n; p < e; p++) {
 		if (is_html_space(*p)) {
 			*space = 1;
-			p++;
 			continue;
 		}
-		const unsigned char *q = p;
-		while (*q && !is_html_space(*q)) q++;
-		if (*space && b->len && b->data[b->len - 1] != '\n' && idt__buf_putc(b, ' '))
-			h->truncated = 1;
+		if (*space && !at_line_start) *o++ = ' ';
 		*space = 0;
-		if (idt__buf_append(b, p, (size_t)(q - p))) h->truncated = 1;
-		p = q;
+		at_line_start = 0;
+		*o++ = (char)*p;
 	}
+	b->len = (size_t)(o - b->data);
 }
 
 /* Ends the current line of b (no empty lines). */
@@ -74,7 +92,7 @@ static void append_line(idt__html *h, idt_buf *b, const char *s)
 {
 	int space = 0;
 	end_line(h, b);
-	append_collapsed(h, b, s, &space);
+	append_collapsed(h, b, s, strlen(s), &space);
 }
 
 /* What an element is to the walker. */
@@ -92,9 +110,8 @@ enum {
 	T_HEAD,
 };
 
-/* The kind of element n (libxml2's HTML parser gives lower-case names); cached in _private,
- * which libxml2 leaves to applications. */
-static int tag_kind(xmlNode *n)
+/* The kind of the element named `nm` (libxml2's HTML parser gives lower-case names). */
+static int tag_kind(const char *nm)
 {
 	static const struct {
 		const char *name;
@@ -118,148 +135,134 @@ static int tag_kind(xmlNode *n)
 	    {"a", T_A},           {"area", T_AREA},        {"img", T_IMG},
 	    {"input", T_INPUT},   {"head", T_HEAD},
 	};
-	if (n->_private) return (int)(intptr_t)n->_private;
-	int kind = T_OTHER;
-	if (n->name) {
-		const char *nm = (const char *)n->name;
-		size_t len = strlen(nm);
-		for (size_t i = 0; i < IDT_ARRAY_LEN(tags); i++)
-			if (tags[i].name[0] == (nm[0] | 0x20) && strlen(tags[i].name) == len &&
-			    !strcasecmp(tags[i].name, nm)) {
-				kind = tags[i].kind;
-				break;
-			}
-	}
-	n->_private = (void *)(intptr_t)kind;
-	return kind;
+	if (!nm) return T_OTHER;
+	size_t len = strlen(nm);
+	for (size_t i = 0; i < IDT_ARRAY_LEN(tags); i++)
+		if (tags[i].name[0] == (nm[0] | 0x20) && strlen(tags[i].name) == len &&
+		    !strcasecmp(tags[i].name, nm))
+			return tags[i].kind;
+	return T_OTHER;
 }
 
-static int is_block(xmlNode *n)
+/* The value of attribute `name` in SAX attributes (name, value pairs), or NULL. */
+static const char *attr(const xmlChar **atts, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && tag_kind(n) == T_BLOCK;
-}
-
-/* The value of attribute `name` of n (libxml2-allocated; xmlFree it), or NULL. */
-static char *attr(const xmlNode *n, const char *name)
-{
-	for (xmlAttr *a = n->properties; a; a = a->next)
-		if (a->name && strcasecmp((const char *)a->name, name) == 0)
-			return (char *)xmlNodeGetContent((const xmlNode *)a);
+	for (size_t i = 0; atts && atts[i]; i += 2)
+		if (strcasecmp((const char *)atts[i], name) == 0)
+			return atts[i + 1] ? (const char *)atts[i + 1] : "";
 	return NULL;
 }
 
-static void do_meta(idt__html *h, xmlNode *n)
+static void do_meta(idt__html *h, const xmlChar **atts)
 {
-	char *name = attr(n, "name");
-	if (!name) name = attr(n, "property");
+	const char *name = attr(atts, "name");
+	if (!name) name = attr(atts, "property");
 	if (!name) return;
 	if (!strcasecmp(name, "description") || !strcasecmp(name, "og:description") ||
 	    !strcasecmp(name, "twitter:description") || !strcasecmp(name, "keywords")) {
-		char *c = attr(n, "content");
+		const char *c = attr(atts, "content");
 		if (c) append_line(h, &h->desc, c);
-		xmlFree(c);
 	}
-	xmlFree(name);
 }
 
-static void do_link(idt__html *h, const xmlNode *n)
+static void do_link(idt__html *h, const xmlChar **atts)
 {
-	char *href = attr(n, "href");
+	const char *href = attr(atts, "href");
 	if (!href) return;
 	const char *base = h->base ? h->base : h->url;
 	xmlChar *abs = base ? xmlBuildURI((const xmlChar *)href, (const xmlChar *)base) : NULL;
 	append_line(h, &h->links, abs ? (const char *)abs : href);
 	xmlFree(abs);
-	xmlFree(href);
 }
 
-static void do_alt(idt__html *h, const xmlNode *n)
+static void do_alt(idt__html *h, const xmlChar **atts, int img)
 {
-	char *alt = attr(n, "alt");
+	const char *alt = attr(atts, "alt");
 	if (alt && *alt) append_line(h, &h->alt, alt);
-	xmlFree(alt);
-	if (tag_kind((xmlNode *)n) == T_IMG) {
-		char *t = attr(n, "title");
-		if (t && *t) append_line(h, &h->alt, t);
-		xmlFree(t);
-	}
+	const char *t = img ? attr(atts, "title") : NULL;
+	if (t && *t) append_line(h, &h->alt, t);
 }
 
-/* Handles an element on the way down; returns 1 to walk its children. */
-static int enter(walker *w, xmlNode *n)
+/* SAX: an element opens. */
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
+	walker *w = ((htmlParserCtxtPtr)ctx)->_private;
 	idt__html *h = w->h;
-	switch (tag_kind(n)) {
-	case T_SKIP: return 0;
-	case T_TITLE:
-		if (!h->title.len) {
-			xmlChar *t = xmlNodeGetContent(n);
-			int space = 0;
-			if (t) append_collapsed(h, &h->title, (const char *)t, &space);
-			xmlFree(t);
-		}
-		return 0;
-	case T_META: do_meta(h, n); return 0;
+	int kind = tag_kind((const char *)name);
+	if (w->depth < SAX_STACK) w->kinds[w->depth] = (unsigned char)kind;
+	w->depth++;
+	if (w->skip) {
+		if (kind == T_SKIP) w->skip++;
+		return;
+	}
+	switch (kind) {
+	case T_SKIP: w->skip = 1; break;
+	case T_TITLE: w->in_title = !w->title_done; break;
+	case T_META: do_meta(h, atts); break;
 	case T_BASE:
 		if (!h->base) {
-			char *b = attr(n, "href");
-			if (b) {
-				h->base = idt__strndup(b, strlen(b));
-				xmlFree(b);
-			}
+			const char *b = attr(atts, "href");
+			if (b) h->base = idt__strndup(b, strlen(b));
 		}
-		return 0;
-	case T_A: do_link(h, n); return 1;
+		break;
+	case T_A: do_link(h, atts); break;
 	case T_AREA:
-		do_link(h, n);
-		do_alt(h, n);
-		return 1;
-	case T_IMG: do_alt(h, n); return 1;
+		do_link(h, atts);
+		do_alt(h, atts, 0);
+		break;
+	case T_IMG: do_alt(h, atts, 1); break;
 	case T_INPUT: {
-		char *type = attr(n, "type");
-		if (type && !strcasecmp(type, "image")) do_alt(h, n);
-		xmlFree(type);
-		return 1;
+		const char *type = attr(atts, "type");
+		if (type && !strcasecmp(type, "image")) do_alt(h, atts, 0);
+		break;
 	}
-	case T_HEAD: return 1; /* only for title, meta, base: its text nodes are skipped */
+	case T_HEAD: w->in_head++; break;
 	case T_BLOCK:
 		end_line(h, &h->text);
 		w->space = 0;
-		return 1;
-	default: return 1;
+		break;
+	default: break;
 	}
 }
 
-/* Walks the document without recursion (pages can nest deeply). */
-static void walk(walker *w, xmlDoc *doc)
+/* SAX: an element closes (also the ones the parser closes itself). */
+static void on_end(void *ctx, const xmlChar *name)
 {
-	xmlNode *top = (xmlNode *)doc, *n = doc->children;
-	int in_head = 0; /* inside <head>: its text nodes are not page text */
-	while (n) {
-		int down = 0;
-		if (n->type == XML_ELEMENT_NODE) {
-			down = enter(w, n) && n->children;
-			if (down && tag_kind(n) == T_HEAD) in_head++;
-		} else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
-		           n->content && !in_head) {
-			append_collapsed(w->h, &w->h->text, (const char *)n->content, &w->space);
-		}
-		if (down) {
-			n = n->children;
-			continue;
-		}
-		/* up until a node with a next sibling, closing the elements left */
-		while (!n->next) {
-			n = n->parent;
-			if (!n || n == top) return;
-			if (n->type == XML_ELEMENT_NODE && tag_kind(n) == T_HEAD) in_head--;
-			if (is_block(n)) {
-				end_line(w->h, &w->h->text);
-				w->space = 0;
-			}
-		}
-		n = n->next;
+	walker *w = ((htmlParserCtxtPtr)ctx)->_private;
+	if (!w->depth) return;
+	w->depth--;
+	int kind = w->depth < SAX_STACK ? w->kinds[w->depth] : tag_kind((const char *)name);
+	if (w->skip) {
+		if (kind == T_SKIP) w->skip--;
+		return;
 	}
+	switch (kind) {
+	case T_TITLE:
+		if (w->in_title) w->title_done = 1;
+		w->in_title = 0;
+		break;
+	case T_HEAD:
+		if (w->in_head) w->in_head--;
+		break;
+	case T_BLOCK:
+		end_line(w->h, &w->h->text);
+		w->space = 0;
+		break;
+	default: break;
+	}
+}
+
+/* SAX: text (entities decoded), also the raw text of scripts and styles. */
+static void on_text(void *ctx, const xmlChar *s, int len)
+{
+	walker *w = ((htmlParserCtxtPtr)ctx)->_private;
+	if (w->skip || len <= 0) return;
+	if (w->in_title) {
+		append_collapsed(w->h, &w->h->title, (const char *)s, (size_t)len, &w->tspace);
+		return;
+	}
+	if (w->in_head) return;
+	append_collapsed(w->h, &w->h->text, (const char *)s, (size_t)len, &w->space);
 }
 
 /* ======================================================================================
@@ -309,14 +312,31 @@ idt_status idt__html_extract(idt__html *h, const char *s, size_t n, const char *
 	h->unknown_charset = unknown;
 	if (st) return st;
 	if (h->utf8.len > INT32_MAX) return IDT_ELIMIT;
-	htmlDocPtr doc = htmlReadMemory(
-	    h->utf8.len ? h->utf8.data : " ", h->utf8.len ? (int)h->utf8.len : 1, url, "UTF-8",
-	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-	        HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-	if (!doc) return IDT_OK; /* nothing parsable: an empty page */
-	walker w = {h, 0};
-	walk(&w, doc);
-	xmlFreeDoc(doc);
+	/* SAX: the callbacks build the fields as the parser goes; no tree */
+	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+	if (!ctxt) return IDT_ENOMEM;
+	xmlSAXHandler *sax = (xmlSAXHandler *)ctxt->sax;
+	memset(sax, 0, sizeof *sax);
+	sax->startElement = on_start;
+	sax->endElement = on_end;
+	sax->characters = on_text;
+	sax->cdataBlock = on_text;
+	sax->ignorableWhitespace = on_text;
+	walker *w = calloc(1, sizeof *w);
+	if (!w) {
+		htmlFreeParserCtxt(ctxt);
+		return IDT_ENOMEM;
+	}
+	w->h = h;
+	ctxt->_private = w;
+	htmlDocPtr doc =
+	    htmlCtxtReadMemory(ctxt, h->utf8.len ? h->utf8.data : " ",
+	                       h->utf8.len ? (int)h->utf8.len : 1, url, "UTF-8",
+	                       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                           HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+	if (doc) xmlFreeDoc(doc); /* none is built without a startDocument callback */
+	htmlFreeParserCtxt(ctxt);
+	free(w);
 	if (h->text.len && h->text.data[h->text.len - 1] == '\n') h->text.len--;
 	return IDT_OK;
 }
