@@ -369,7 +369,7 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 		if (st) return st;
 	}
 	/* Check each raw match, then resolve nesting and map to the original. */
-	qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
+	if (s->nhits > from) qsort(s->hits + from, s->nhits - from, sizeof *s->hits, cmp_hit);
 	size_t w = from;
 	for (size_t i = from; i < s->nhits; i++) {
 		scan_hit h = s->hits[i];
