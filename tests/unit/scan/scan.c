@@ -247,6 +247,22 @@ static void test_verdict_json(void **state)
 	free(buf);
 }
 
+/* A fresh scratch whose first record has no match at all (its hit array was never allocated). */
+static void test_fresh_scratch_without_matches(void **state)
+{
+	fixture *f = *state;
+	idt_scratch *s;
+	idt_result *r = NULL;
+	assert_int_equal(idt_scratch_new(f->sc, &s), IDT_OK);
+	const char *text = "nothing to see here";
+	idt_field fd = {"text", 4, text, strlen(text)};
+	assert_int_equal(idt_scan(f->sc, s, &fd, 1, &r), IDT_OK);
+	assert_int_equal(idt_result_evidence_count(r), 0);
+	assert_false(idt_result_flagged(r));
+	idt_result_free(r);
+	idt_scratch_free(s);
+}
+
 /* One scanner, two threads with their own scratch, the same answers. */
 typedef struct thread_arg {
 	const idt_scanner *sc;
@@ -293,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8_and_nul),
 		cmocka_unit_test(test_verdict_json),
 		cmocka_unit_test(test_threads_share_scanner),
+		cmocka_unit_test(test_fresh_scratch_without_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
