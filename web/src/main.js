@@ -54,7 +54,7 @@ let firstRender = true;
 
 // Only same-origin paths are accepted as a place to go back to after login.
 function safeNext(next) {
-	return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/triage';
+	return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !/[\\\0-\x1f]/.test(next) && !next.startsWith('/login') ? next : '/triage';
 }
 
 export function navigate(to, { replace: rep = false } = {}) {

@@ -80,3 +80,14 @@ export function typingInto(target) {
 	}
 	return false;
 }
+
+// The URL as a link target only when it is http(s); anything else (javascript:, data:, …)
+// is shown as text by the callers.
+export function httpUrl(u) {
+	try {
+		const url = new URL(u);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+	} catch {
+		return null;
+	}
+}

@@ -2,7 +2,7 @@
 // score, source), a list navigated with j/k, the selected hit's original text with its
 // evidence highlighted, its score and reasons; c confirms it into an incident, d dismisses it
 // with a reason, x selects it for the bulk actions.  Filters live in the URL.
-import { h, replace, field, select, typingInto } from '../lib/dom.js';
+import { h, replace, field, select, typingInto, httpUrl } from '../lib/dom.js';
 import { t, tv, formatTime, formatNumber } from '../lib/i18n.js';
 import { post, getAll, can, myGroups } from '../lib/api.js';
 import { dialog, toast, errorText, errorBox, loading, scoreBadge, pageHeader, emptyState } from '../lib/ui.js';
@@ -283,7 +283,7 @@ export default {
 				h(
 					'ul',
 					{ class: 'sources' },
-					src.map((s) => h('li', null, s.platform ? h('span', { class: 'badge' }, s.platform) : '', ' ', s.url ? h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer nofollow', class: 'mono' }, s.url) : s.file ? h('span', { class: 'mono' }, `${s.file}${s.line ? `:${s.line}` : ''}`) : '')),
+					src.map((s) => h('li', null, s.platform ? h('span', { class: 'badge' }, s.platform) : '', ' ', s.url ? (httpUrl(s.url) ? h('a', { href: httpUrl(s.url), target: '_blank', rel: 'noopener noreferrer nofollow', class: 'mono' }, s.url) : h('span', { class: 'mono' }, s.url)) : s.file ? h('span', { class: 'mono' }, `${s.file}${s.line ? `:${s.line}` : ''}`) : '')),
 				),
 				h('p', { class: 'muted' }, t('triage.seen', { n: hit.seen_count || 1, first: formatTime(hit.first_seen), last: formatTime(hit.last_seen) })),
 			);
