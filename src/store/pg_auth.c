@@ -373,6 +373,7 @@ PG_DECL(idt_status, attachment_add, const idt_actor *a, int64_t incident_id, con
         const char *name, const char *media_type, int64_t size, json_t **out);
 PG_DECL(idt_status, attachment_visible, const idt_actor *a, int64_t incident_id, const char *sha256,
         json_t **meta);
+PG_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out);
 PG_DECL(idt_status, warnings_list, int64_t limit, json_t **out);
 PG_DECL(idt_status, stats, const idt_actor *a, json_t **out);
 PG_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged);
@@ -422,6 +423,7 @@ const idt_store_ops idt__pg_ops = {
     .incident_network = idt__pg_incident_network,
     .attachment_add = idt__pg_attachment_add,
     .attachment_visible = idt__pg_attachment_visible,
+    .incident_history = idt__pg_incident_history,
     .warnings_list = idt__pg_warnings_list,
     .stats = idt__pg_stats,
     .hit_submit = idt__pg_hit_submit,

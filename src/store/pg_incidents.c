@@ -682,7 +682,7 @@ PG_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	idt__buf_putc(&sql, 0);
 	idt__buf_puts(&csql, "SELECT count(*) FROM (SELECT 1");
 	idt__buf_append(&csql, where.data, where.len);
-	idt__buf_puts(&csql, " LIMIT 1001) x");
+	idt__buf_puts(&csql, " LIMIT 201) x");
 	idt__buf_putc(&csql, 0);
 
 	PGconn *c = idt__pg_acquire(st);
@@ -691,9 +691,16 @@ PG_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	int64_t total = 0;
 	if (c && sql.data && csql.data) {
 		items = idt__pg_rows(idt__pg_qv(c, &r, sql.data, b.n + 2, vals));
-		PGresult *cr = idt__pg_qv(c, NULL, csql.data, b.n, vals);
-		if (cr) total = idt__pg_int(cr, 0, 0);
-		PQclear(cr);
+		/* a short page already saw every match: no second pass to count them */
+		size_t got = items ? json_array_size(items) : 0;
+		bool short_page = items && (int64_t)got < q->per_page && (got > 0 || q->page == 1);
+		if (short_page) {
+			total = (q->page - 1) * q->per_page + (int64_t)got;
+		} else {
+			PGresult *cr = idt__pg_qv(c, NULL, csql.data, b.n, vals);
+			if (cr) total = idt__pg_int(cr, 0, 0);
+			PQclear(cr);
+		}
 	}
 	if (items) {
 		json_t *ids = json_array();
@@ -708,10 +715,10 @@ PG_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		json_t *det = json_pack("{s:s?,s:o}", "q", q->q, "ids", ids);
 		audit_read(c, a, "search", 0, det);
 		json_decref(det);
-		*out = json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
-		                 (json_int_t)(total > 1000 ? 1000 : total), "total_capped",
-		                 total > 1000, "page", (json_int_t)q->page, "per_page",
-		                 (json_int_t)q->per_page);
+		*out =
+		    json_pack("{s:o,s:I,s:b,s:I,s:I}", "items", items, "total",
+		              (json_int_t)(total > 200 ? 200 : total), "total_capped", total > 200,
+		              "page", (json_int_t)q->page, "per_page", (json_int_t)q->per_page);
 		r = *out ? IDT_OK : IDT_ENOMEM;
 	}
 	idt__pg_release(st, c);
@@ -967,31 +974,127 @@ PG_DECL(idt_status, warnings_list, int64_t limit, json_t **out)
 	return IDT_OK;
 }
 
+/* Text ordering as SQLite's (bytewise), whatever the database's collation. */
+#define BYTES " COLLATE \"C\""
+
+/*
+ * Statistics of the incidents the actor may see.  The SQLite backend keeps trigger-maintained
+ * counters for them (migrations 2 and 3); here they are the same aggregates computed directly
+ * over the indexed tables, with the same visibility predicate, so they are exact by
+ * construction.
+ */
 PG_DECL(idt_status, stats, const idt_actor *a, json_t **out)
 {
 	PGconn *c = idt__pg_acquire(st);
+	/* one snapshot for every figure */
+	if (c) PQclear(PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
 	json_t *by_type = idt__pg_rows(
 	    idt__pg_q(c, NULL,
 	              "SELECT i.type, count(*) AS n FROM incidents i WHERE " PG_VISIBLE(
-	                  "i", "$1") " GROUP BY i.type ORDER BY i.type",
+	                  "i", "$1") " GROUP BY i.type ORDER BY i.type" BYTES,
 	              "i", a->org_id));
 	json_t *by_class = idt__pg_rows(
 	    idt__pg_q(c, NULL,
 	              "SELECT s.class, count(DISTINCT i.id) AS n FROM incidents i JOIN"
-	              " incident_substances s ON s.incident_id = i.id WHERE " PG_VISIBLE(
-	                  "i", "$1") " GROUP BY s.class ORDER BY s.class NULLS FIRST",
+	              " incident_substances s ON s.incident_id = i.id WHERE s.class IS NOT NULL "
+	              "AND " PG_VISIBLE("i", "$1") " GROUP BY s.class ORDER BY s.class" BYTES,
 	              "i", a->org_id));
+	/* dimensions: month and type, substance, origin, destination (as SQLite's dim_stats) */
+	PGresult *d = idt__pg_q(
+	    c, NULL,
+	    "SELECT dim, key, n FROM (SELECT 'month' AS dim, substr(i.occurred_on, 1, 7) || ' ' ||"
+	    " i.type AS key, count(*) AS n FROM incidents i WHERE i.occurred_on IS NOT NULL "
+	    "AND " PG_VISIBLE(
+	        "i",
+	        "$1") " GROUP BY 2 UNION ALL SELECT 'substance', s.substance,"
+	              " count(DISTINCT i.id) FROM incidents i JOIN incident_substances s ON "
+	              "s.incident_id ="
+	              " i.id WHERE " PG_VISIBLE(
+	                  "i",
+	                  "$1") " GROUP BY 2 UNION ALL SELECT c.role, c.country,"
+	                        " count(DISTINCT i.id) FROM incidents i JOIN incident_countries c "
+	                        "ON c.incident_id ="
+	                        " i.id WHERE c.role IN ('origin', 'destination') AND " PG_VISIBLE(
+	                            "i", "$1") " GROUP BY 1, 2) x ORDER BY dim" BYTES
+	                                       ", CASE WHEN dim = 'month' THEN key END" BYTES
+	                                       ", n DESC, key" BYTES,
+	    "i", a->org_id);
+	json_t *by_month = json_array(), *subs = json_array(), *orig = json_array(),
+	       *dest = json_array();
+	for (int k = 0; d && k < PQntuples(d); k++) {
+		const char *dim = PQgetvalue(d, k, 0), *key = PQgetvalue(d, k, 1);
+		json_int_t n = idt__pg_int(d, k, 2);
+		if (strcmp(dim, "month") == 0 && strlen(key) > 8)
+			json_array_append_new(by_month,
+			                      json_pack("{s:s%,s:s,s:I}", "month", key, (size_t)7,
+			                                "type", key + 8, "n", n));
+		else if (strcmp(dim, "substance") == 0 && json_array_size(subs) < 20)
+			json_array_append_new(subs, json_pack("{s:s,s:I}", "id", key, "n", n));
+		else if (strcmp(dim, "origin") == 0)
+			json_array_append_new(orig, json_pack("{s:s,s:I}", "country", key, "n", n));
+		else if (strcmp(dim, "destination") == 0)
+			json_array_append_new(dest, json_pack("{s:s,s:I}", "country", key, "n", n));
+	}
+	bool dims_ok = d != NULL;
+	PQclear(d);
+	/* hits flagged per day over the last 90 days (the organisation's own queue) */
+	json_t *hits_day = idt__pg_rows(idt__pg_q(
+	    c, NULL,
+	    "SELECT to_char(to_timestamp(first_seen) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
+	    " count(*) AS n FROM hits WHERE org_id = $1 AND first_seen >= $2 GROUP BY 1"
+	    " ORDER BY 1",
+	    "ii", a->org_id, idt__now() - 90 * 86400));
 	PGresult *q =
 	    idt__pg_q(c, NULL, "SELECT count(*) FROM hits WHERE org_id = $1 AND status = 'new'",
 	              "i", a->org_id);
 	int64_t queue = q ? idt__pg_int(q, 0, 0) : 0;
 	PQclear(q);
+	if (c) PQclear(PQexec(c, "COMMIT"));
 	idt__pg_release(st, c);
-	if (!by_type || !by_class) {
-		json_decref(by_type), json_decref(by_class);
+	if (!by_type || !by_class || !hits_day || !dims_ok) {
+		json_decref(by_type), json_decref(by_class), json_decref(hits_day);
+		json_decref(by_month), json_decref(subs), json_decref(orig), json_decref(dest);
 		return IDT_ESTORE;
 	}
-	*out = json_pack("{s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class, "triage_queue",
-	                 (json_int_t)queue);
+	*out =
+	    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class,
+	              "by_month", by_month, "top_substances", subs, "origins", orig, "destinations",
+	              dest, "hits_per_day", hits_day, "triage_queue", (json_int_t)queue);
 	return *out ? IDT_OK : IDT_ENOMEM;
+}
+
+PG_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out)
+{
+	/* the changes of a visible incident (who changed what, when); reads by others are not
+	 * shown: who looked at an incident is for admins (GET /audit) */
+	*out = NULL;
+	PGconn *c = idt__pg_acquire(st);
+	int v = c ? visible(c, id, a->org_id) : -1;
+	idt_status r = v < 0 ? IDT_ESTORE : v == 0 ? IDT_ENOTFOUND : IDT_OK;
+	char sid[32];
+	snprintf(sid, sizeof sid, "%lld", (long long)id);
+	if (r == IDT_OK) {
+		*out = idt__pg_rows(
+		    idt__pg_q(c, &r,
+		              "SELECT id, ts, username, action, detail FROM audit_log WHERE"
+		              " object_type = 'incident' AND object_id = $1 AND action IN "
+		              "('create', 'update',"
+		              " 'attach') ORDER BY id",
+		              "t", sid));
+		if (!*out && r == IDT_OK) r = IDT_ESTORE;
+	}
+	idt__pg_release(st, c);
+	size_t i;
+	json_t *e;
+	json_array_foreach(*out, i, e)
+	{
+		char t[32];
+		idt__time_iso(json_integer_value(json_object_get(e, "ts")), t);
+		json_object_set_new(e, "time", json_string(t));
+		json_object_del(e, "ts");
+		const char *dj = json_string_value(json_object_get(e, "detail"));
+		json_t *dv = dj ? json_loads(dj, JSON_DECODE_ANY, NULL) : NULL;
+		json_object_set_new(e, "detail", dv ? dv : json_null());
+	}
+	return r;
 }
