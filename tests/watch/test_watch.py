@@ -364,6 +364,11 @@ proxy = http://127.0.0.1:{cls.sites.port}
         hit = [h for h in items if h["sources"][0]["url"] == "http://rxmeds-pharmacy.test/"][0]
         inc = self.api(f"/api/v1/hits/{hit['id']}/confirm", b"{}", "POST")
         self.assertEqual(inc["source"]["url"], "http://rxmeds-pharmacy.test/")
+        # an internet-pharmacy incident, the assessment's reasons kept in its source verdict
+        self.assertEqual(inc["type"], "internet-pharmacy")
+        self.assertTrue(any(r.startswith("internet pharmacy assessment: likely-illegitimate")
+                            for r in inc["source"]["verdict"]["reasons"]))
+        self.assertEqual(inc["source"]["verdict"]["source"]["pharmacy"]["score"], 0.95)
         # the WARC file named in the hit's source goes to the incident's attachments
         f = os.path.join(self.warc_dir, hit["sources"][0]["warc_file"])
         p = self.cli("evidence", "attach", "--incident", str(inc["id"]), "--server", self.url,
