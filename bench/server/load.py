@@ -12,7 +12,7 @@ synchronous=OFF during the load only, then indexes are analysed.  Layout (determ
                  +4477NNNNNNNN, e-mails userN@mailM.example, handles telegram:@userN
   routes         one per incident (substance, origin, destination, day)
   full text      title + narrative of every incident, and the filter tokens of
-                 src/store/sqlite_incidents.c (type, substance, class, countries)
+                 src/store/sqlite_incidents.c (type, substance, class, countries, month)
 """
 import sqlite3
 import sys
@@ -98,7 +98,7 @@ def main():
     db.execute("""INSERT INTO incidents_fts(rowid, title, narrative, extra)
         SELECT i.id, i.title, i.narrative, s.substance || ' xt' || hex(i.type) || ' xs'
           || hex(s.substance) || ' xk' || hex(s.class) || ' xc' || hex(co.country) || ' xc'
-          || hex(cd.country)
+          || hex(cd.country) || ' xm' || hex(substr(i.occurred_on, 1, 7))
         FROM incidents i JOIN incident_substances s ON s.incident_id = i.id
         JOIN incident_countries co ON co.incident_id = i.id AND co.role = 'origin'
         JOIN incident_countries cd ON cd.incident_id = i.id AND cd.role = 'destination'""")

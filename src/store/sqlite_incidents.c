@@ -138,8 +138,9 @@ static idt_status write_routes(sqlite3 *db, int64_t id, json_t *doc)
 /*
  * Filter tokens: the type, substances, classes and countries of an incident are also indexed
  * as single FTS5 tokens "x" + kind letter + hex of the value (s substance, k class, c country,
- * t type), so that a search with filters is an intersection of FTS5 doclists walked in
- * descending rowid order instead of a scan of incidents checking each filter.
+ * t type, m month of occurred_on "YYYY-MM"), so that a search with filters is an intersection of
+ * FTS5 doclists walked in descending rowid order instead of a scan of incidents checking each
+ * filter.
  */
 static void filter_token(idt_buf *b, char kind, const char *v)
 {
@@ -156,6 +157,13 @@ static idt_status write_fts(sqlite3 *db, int64_t id, json_t *doc)
 	size_t i;
 	json_t *x;
 	filter_token(&extra, 't', jstr(doc, "type"));
+	const char *occ = jstr(doc, "occurred_on");
+	if (occ && strlen(occ) >= 7) {
+		char ym[8];
+		memcpy(ym, occ, 7);
+		ym[7] = 0;
+		filter_token(&extra, 'm', ym);
+	}
 	json_array_foreach(json_object_get(doc, "substances"), i, x)
 	{
 		filter_token(&extra, 's', jstr(x, "id"));
@@ -646,6 +654,28 @@ static char *fts_query(const char *q)
 	return b.data;
 }
 
+/* A date range of at most 60 months as "(xmHEX(YYYY-MM) OR ...)", ANDed to the FTS5 query
+ * (the exact days are still checked in SQL); longer or open ranges are left to SQL alone. */
+static void month_tokens(idt_buf *m, const char *from, const char *to)
+{
+	if (!from || !to || strcmp(from, to) > 0) return;
+	int y = atoi(from), mo = atoi(from + 5), ty = atoi(to), tm = atoi(to + 5);
+	int n = (ty - y) * 12 + (tm - mo) + 1;
+	if (n < 1 || n > 60) return;
+	idt__buf_puts(m, m->len ? " AND (" : "(");
+	for (int i = 0; i < n; i++) {
+		char ym[32]; /* the dates were validated: 4-digit years */
+		snprintf(ym, sizeof ym, "%04d-%02d", (y + (mo - 1 + i) / 12) % 10000,
+		         (mo - 1 + i) % 12 + 1);
+		idt_buf t = {0};
+		filter_token(&t, 'm', ym);
+		idt__buf_printf(m, "%s\"%.*s\"", i ? " OR " : "", t.len > 2 ? (int)t.len - 2 : 0,
+		                t.data ? t.data + 1 : "");
+		idt__buf_free(&t);
+	}
+	idt__buf_putc(m, ')');
+}
+
 SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, json_t **out)
 {
 	*out = NULL;
@@ -658,7 +688,13 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 	if (q->q && *q->q) {
 		fq = fts_query(q->q);
 		if (!fq) return IDT_ENOMEM;
-		idt__buf_puts(&m, fq);
+		/* the words, each a phrase, joined by AND */
+		for (const char *w = fq; *w;) {
+			const char *e = strstr(w + 1, "\" \"");
+			size_t n = e ? (size_t)(e - w) + 1 : strlen(w);
+			idt__buf_printf(&m, "%s%.*s", m.len ? " AND " : "", (int)n, w);
+			w += n + (e ? 1 : 0);
+		}
 	}
 	const char kinds[] = {'t', 's', 'k', 'c'};
 	const char *vals[] = {q->type, q->substance, q->cls, q->country};
@@ -666,10 +702,11 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		if (!vals[k]) continue;
 		idt_buf t = {0};
 		filter_token(&t, kinds[k], vals[k]); /* " xKHEX " */
-		idt__buf_printf(&m, " \"%.*s\"", t.len > 2 ? (int)t.len - 2 : 0,
-		                t.data ? t.data + 1 : "");
+		idt__buf_printf(&m, "%s\"%.*s\"", m.len ? " AND " : "",
+		                t.len > 2 ? (int)t.len - 2 : 0, t.data ? t.data + 1 : "");
 		idt__buf_free(&t);
 	}
+	month_tokens(&m, q->from, q->to);
 	if (idt__buf_putc(&m, 0) != IDT_OK) {
 		idt__buf_free(&m);
 		free(fq);

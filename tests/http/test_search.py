@@ -51,6 +51,13 @@ try:
     eq(find(country="BG"), {ids["offer"]}, "country filter (transit)")
     eq(find(country="GB"), {ids["bananas"], ids["pills"]}, "country filter (destination)")
     eq(find(**{"from": "2026-02-01", "to": "2026-03-31"}), {ids["pills"], ids["offer"]}, "dates")
+    eq(find(**{"from": "2026-01-11", "to": "2026-02-10"}), {ids["pills"]}, "exact days within months")
+    eq(find(**{"from": "2025-11-30", "to": "2026-01-10"}), {ids["bananas"]} | {ids[f"bulk{k}"] for k in range(25)},
+       "range across a year boundary")
+    eq(find(**{"from": "2020-01-01", "to": "2026-12-31"}), set(ids.values()), "long range (SQL)")
+    eq(find(**{"from": "2026-04-01"}), {ids["lab"]}, "open range")
+    eq(find(q="laboratory", **{"from": "2026-04-01", "to": "2026-04-30"}), {ids["lab"]},
+       "words and dates")
     eq(find(observable="email:PILLS@vendor.example"), {ids["pills"]}, "observable filter")
     eq(find(q="fentanyl", country="EC"), set(), "filters combine")
     # pagination
