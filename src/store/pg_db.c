@@ -330,8 +330,10 @@ PGconn *idt__pg_acquire(idt_store *st)
 	q->busy[slot] = true;
 	PGconn *c = q->conns[slot];
 	pthread_mutex_unlock(&q->mu);
-	/* connect or repair outside the lock */
-	if (c && PQstatus(c) != CONNECTION_OK) {
+	/* connect or repair outside the lock.  PQconsumeInput reads what the server sent while
+	 * the connection was idle: a server that restarted or ended the session has closed it,
+	 * which marks it bad here instead of failing the caller's first statement. */
+	if (c && (PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK)) {
 		PQreset(c);
 		if (PQstatus(c) == CONNECTION_OK)
 			cmd_ok(c, "SET synchronous_commit = on; SET client_min_messages = warning;"
