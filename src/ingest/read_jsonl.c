@@ -343,6 +343,16 @@ __attribute__((target("ssse3"))) static int utf8_valid_ssse3(const unsigned char
 {
 	__m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128(), inc = _mm_setzero_si128();
 	size_t i = 0;
+	/* an ASCII prefix, 64 bytes at a time (most listings are ASCII all through) */
+	while (i + 64 <= n) {
+		const __m128i *q = (const __m128i *)(const void *)(s + i);
+		__m128i any =
+		    _mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+		                 _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+		if (_mm_movemask_epi8(any)) break;
+		i += 64;
+	}
+	if (i) prev = _mm_loadu_si128((const __m128i *)(const void *)(s + i - 16));
 	for (;; i += 16) {
 		__m128i in;
 		if (i + 16 <= n) {

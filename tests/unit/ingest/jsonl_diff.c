@@ -356,9 +356,13 @@ static void test_utf8_vector(void **state)
 	    "\xe2\x82",
 	    "\xf0\x9f\x94",
 	};
-	char buf[256];
+	char buf[512];
 	for (int iter = 0; iter < 300000; iter++) {
 		size_t n = 0;
+		if (rnd(3) == 0) { /* a long ASCII start (the 64-byte fast path), then a mix */
+			n = 60 + rnd(80);
+			memset(buf, 'a', n);
+		}
 		int parts = (int)rnd(24);
 		int bad_ok = rnd(4) == 0; /* a quarter of the strings may hold invalid pieces */
 		for (int k = 0; k < parts; k++) {
