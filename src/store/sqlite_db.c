@@ -256,25 +256,32 @@ static const char *const migrations[] = {
     " GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 
+/* Applies the missing migrations.  The version is read inside the write transaction, so that
+ * several processes opening one database at once apply each migration exactly once. */
 static idt_status migrate(sqlite3 *db, const char **errmsg)
 {
+	const int64_t last = (int64_t)(sizeof migrations / sizeof migrations[0]);
 	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
-		*errmsg = "cannot create schema_version";
+		*errmsg = "cannot create schema_version (database busy or read-only)";
 		return IDT_ESTORE;
 	}
 	for (;;) {
+		if (idt__sq_begin(db) != IDT_OK) {
+			*errmsg = "cannot lock the database to migrate it";
+			return IDT_ESTORE;
+		}
 		int64_t v = 0;
 		sqlite3_stmt *s = idt__sq_prep(db, "SELECT max(version) FROM schema_version", "");
-		if (!s) return IDT_ESTORE;
-		if (sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
+		if (s && sqlite3_step(s) == SQLITE_ROW) v = sqlite3_column_int64(s, 0);
 		sqlite3_finalize(s);
-		if (v > (int64_t)(sizeof migrations / sizeof migrations[0])) {
+		if (!s || v >= last) {
+			idt__sq_rollback(db);
+			if (!s) return IDT_ESTORE;
+			if (v == last) return IDT_OK;
 			*errmsg = "the database was made by a newer interdict (schema version)";
 			return IDT_ESTORE;
 		}
-		if (v == (int64_t)(sizeof migrations / sizeof migrations[0])) return IDT_OK;
-		if (idt__sq_begin(db) != IDT_OK) return IDT_ESTORE;
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    idt__sq_exec(db, "INSERT INTO schema_version(version) VALUES (?)", "i",
 		                 (int64_t)(v + 1)) != IDT_OK) {
@@ -360,7 +367,10 @@ idt_status idt__sqlite_open(const char *path, int pool_size, idt_store **out, co
 		}
 		q->n++;
 		if (i == 0) {
+			/* another process may be migrating a large database: wait for it */
+			sqlite3_busy_timeout(q->conns[0], 600000);
 			idt_status s = migrate(q->conns[0], errmsg);
+			sqlite3_busy_timeout(q->conns[0], 10000);
 			if (s != IDT_OK) {
 				idt__sq_close(st);
 				return s;
