@@ -254,6 +254,23 @@ test('triage: evidence highlighted at the right characters, j/k, confirm, dismis
 	await page.keyboard.press('k');
 	assert.notEqual(await page.getAttribute('.hit-row.current .hit-open', 'data-hit'), last);
 
+	// filters: class, category, minimum score and source narrow the list, and stay in the URL
+	const rows = () => page.$$eval('.hit-row', (r) => r.length);
+	await page.selectOption('select[name=class]', 'precursor');
+	assert.equal(await rows(), hits.filter((x) => x.verdict.substances.some((s) => s.class === 'precursor')).length);
+	assert.match(page.url(), /class=precursor/);
+	await page.selectOption('select[name=class]', '');
+	await page.selectOption('select[name=category]', 'pharmacy');
+	assert.equal(await rows(), hits.filter((x) => x.verdict.categories.includes('pharmacy')).length);
+	await page.selectOption('select[name=category]', '');
+	await page.fill('input[name=min]', '0.9');
+	assert.equal(await rows(), hits.filter((x) => x.score >= 0.9).length);
+	assert.ok((await rows()) > 0 && (await rows()) < n);
+	await page.fill('input[name=min]', '');
+	await page.selectOption('select[name=source]', 'demo-market');
+	assert.equal(await rows(), n);
+	await page.selectOption('select[name=source]', '');
+
 	// the fentanyl offer (s2): a screenshot with its evidence, then c confirms it
 	const s2 = hits.find((x) => x.verdict.id === 's2');
 	await page.click(`.hit-open[data-hit="${s2.id}"]`);
@@ -495,6 +512,13 @@ test('the dashboard draws its charts and the map of routes', async () => {
 	await page.goto(`${base}/incidents`);
 	await page.waitForSelector('.incidents-table');
 	await shot(page, 'incidents');
+	// a filter gives what the API gives
+	await page.goto(`${base}/incidents?class=opioid&country=GB`);
+	await page.waitForSelector('#result-count');
+	const api = await (await state.nora.ctx.request.get(`${base}/api/v1/incidents?class=opioid&country=GB&per_page=100`)).json();
+	assert.equal(Number(await page.getAttribute('#result-count', 'data-total')), api.total);
+	assert.deepEqual(await page.$$eval('tr[data-id]', (r) => r.map((x) => Number(x.dataset.id))), api.items.slice(0, 20).map((x) => x.id));
+	assert.equal(await page.isVisible('select[name=class]'), true, 'the filters are open when one is set');
 	const total = await dashboardTotal(page);
 	assert.ok(total >= 15, `total ${total}`);
 	const canvases = await page.$$eval('.chart-card canvas', (cs) =>
