@@ -12,6 +12,7 @@
  *   jsonl        marketplace listings (id, seller, price, title, text, tags, ts), words from
  *                English, Russian, Spanish and Chinese with emoji and some escapes
  *   jsonl-ascii  the same with English words only
+ *   csv          the mixed listings as a CSV export (quoted descriptions, a tenth multi-line)
  *   html         2000 shop pages (10 KB each: head, style, script, 20 items with links and
  *                images), each read from memory as one page
  *   warc         the same pages as HTTP responses in a gzip-per-record WARC (MB/s of the
@@ -69,6 +70,20 @@ static void gen_jsonl(FILE *fp, size_t bytes)
 		fputs("\",\"text\":\"", fp);
 		words_into(fp, 20 + (int)rnd(150), 1);
 		fprintf(fp, "\",\"tags\":[\"a\",\"b\"],\"ts\":%u}\n", 1700000000u + rnd(10000000));
+	}
+}
+
+/* CSV: the same listings as a spreadsheet export (quoted descriptions, some with newlines). */
+static void gen_csv(FILE *fp, size_t bytes)
+{
+	fputs("id,seller,price,title,text\r\n", fp);
+	for (long i = 0; ftell(fp) < (long)bytes; i++) {
+		fprintf(fp, "L%ld,user%u,%u.%02u,", i, rnd(100000), rnd(1000), rnd(100));
+		words_into(fp, 4 + (int)rnd(8), 0);
+		fputs(",\"", fp);
+		words_into(fp, 20 + (int)rnd(150), 0);
+		if (rnd(10) == 0) fputs("\n\"\"quoted\"\" line", fp);
+		fputs("\"\r\n", fp);
 	}
 }
 
@@ -283,6 +298,7 @@ int main(int argc, char **argv)
 	ascii_only = 1;
 	bench("jsonl-ascii", IDT_FMT_JSONL, gen_jsonl, mb << 20, ".jsonl");
 	ascii_only = 0;
+	bench("csv", IDT_FMT_CSV, gen_csv, mb << 20, ".csv");
 	bench_html(2000);
 	bench("warc", IDT_FMT_WARC, gen_warc, (mb / 4) << 20, ".warc.gz");
 	return 0;
