@@ -61,22 +61,33 @@ int idt__h_hits_post(idt_req *r, char **p)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (idt__hit_validate(r, json_array_get(arr, i), i, ids[i]) != 0) goto out;
+	json_t **hs = calloc(n, sizeof *hs);
+	const char **idp = calloc(n, sizeof *idp);
+	bool *merged = calloc(n, sizeof *merged);
+	idt_status s = hs && idp && merged ? IDT_OK : IDT_ENOMEM;
+	for (size_t i = 0; s == IDT_OK && i < n; i++) {
+		hs[i] = json_deep_copy(json_array_get(arr, i));
+		gather_source(hs[i]);
+		idp[i] = ids[i];
+	}
+	if (s == IDT_OK && ST(r)->ops->hit_submit_many)
+		s = ST(r)->ops->hit_submit_many(ST(r), &r->actor, n, idp, hs, merged);
+	else
+		for (size_t i = 0; s == IDT_OK && i < n; i++)
+			s = ST(r)->ops->hit_submit(ST(r), &r->actor, ids[i], hs[i], &merged[i]);
 	json_t *results = json_array();
 	size_t created = 0, merged_n = 0;
-	for (size_t i = 0; i < n; i++) {
-		json_t *h = json_deep_copy(json_array_get(arr, i));
-		gather_source(h);
-		bool merged = false;
-		idt_status s = ST(r)->ops->hit_submit(ST(r), &r->actor, ids[i], h, &merged);
-		json_decref(h);
-		if (s != IDT_OK) {
-			json_decref(results);
-			idt__reply_status(r, s);
-			goto out;
-		}
-		merged ? merged_n++ : created++;
+	for (size_t i = 0; s == IDT_OK && i < n; i++) {
+		merged[i] ? merged_n++ : created++;
 		json_array_append_new(results,
-		                      json_pack("{s:s,s:b}", "id", ids[i], "merged", merged));
+		                      json_pack("{s:s,s:b}", "id", ids[i], "merged", merged[i]));
+	}
+	for (size_t i = 0; hs && i < n; i++) json_decref(hs[i]);
+	free(hs), free(idp), free(merged);
+	if (s != IDT_OK) {
+		json_decref(results);
+		idt__reply_status(r, s);
+		goto out;
 	}
 	idt__reply(r, created ? 201 : 200,
 	           json_pack("{s:o,s:I,s:I}", "results", results, "created", (json_int_t)created,

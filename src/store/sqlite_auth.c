@@ -415,6 +415,8 @@ SQ_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **o
 SQ_DECL(idt_status, warnings_list, int64_t limit, json_t **out);
 SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out);
 SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged);
+SQ_DECL(idt_status, hit_submit_many, const idt_actor *a, size_t n, const char *const *ids,
+        json_t *const *hits, bool *merged);
 SQ_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t page,
         int64_t per_page, json_t **out);
 SQ_DECL(idt_status, hit_get, const idt_actor *a, const char *hit_id, json_t **out);
@@ -466,6 +468,7 @@ const idt_store_ops idt__sq_ops = {
     .warnings_list = idt__sq_warnings_list,
     .stats = idt__sq_stats,
     .hit_submit = idt__sq_hit_submit,
+    .hit_submit_many = idt__sq_hit_submit_many,
     .hit_list = idt__sq_hit_list,
     .hit_get = idt__sq_hit_get,
     .hit_dismiss = idt__sq_hit_dismiss,

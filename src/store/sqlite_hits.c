@@ -15,12 +15,13 @@ static char *dumps(json_t *v)
 	return v ? json_dumps(v, JSON_COMPACT) : NULL;
 }
 
-SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged)
+/* Stores or merges one hit inside the caller's transaction. */
+static idt_status submit_one(sqlite3 *db, const idt_actor *a, const char *hit_id, json_t *hit,
+                             bool *merged)
 {
 	*merged = false;
 	json_t *src = json_object_get(hit, "source");
-	sqlite3 *db = idt__sq_acquire(st);
-	idt_status r = idt__sq_begin(db);
+	idt_status r = IDT_OK;
 	sqlite3_stmt *s = r == IDT_OK ? idt__sq_prep(db,
 	                                             "SELECT sources FROM hits WHERE org_id = ? AND"
 	                                             " id = ?",
@@ -67,6 +68,27 @@ SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *
 		r = idt__sq_audit(db, a, "submit", "hit", 0, hit_id, det);
 		json_decref(det);
 	}
+	return r;
+}
+
+SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged)
+{
+	sqlite3 *db = idt__sq_acquire(st);
+	idt_status r = idt__sq_begin(db);
+	if (r == IDT_OK) r = submit_one(db, a, hit_id, hit, merged);
+	r = idt__sq_end(db, r);
+	idt__sq_release(st, db);
+	return r;
+}
+
+SQ_DECL(idt_status, hit_submit_many, const idt_actor *a, size_t n, const char *const *ids,
+        json_t *const *hits, bool *merged)
+{
+	/* one transaction (one fsync) for a whole submission: all or nothing */
+	sqlite3 *db = idt__sq_acquire(st);
+	idt_status r = idt__sq_begin(db);
+	for (size_t i = 0; r == IDT_OK && i < n; i++)
+		r = submit_one(db, a, ids[i], hits[i], &merged[i]);
 	r = idt__sq_end(db, r);
 	idt__sq_release(st, db);
 	return r;

@@ -155,6 +155,10 @@ typedef struct idt_store_ops {
 	 * merges with an identical one.  *merged set to true when it already existed. */
 	idt_status (*hit_submit)(idt_store *st, const idt_actor *a, const char *hit_id, json_t *hit,
 	                         bool *merged);
+	/* Optional (NULL: the caller loops over hit_submit): n hits in one transaction, all or
+	 * nothing; merged[i] as for hit_submit. */
+	idt_status (*hit_submit_many)(idt_store *st, const idt_actor *a, size_t n,
+	                              const char *const *ids, json_t *const *hits, bool *merged);
 	idt_status (*hit_list)(idt_store *st, const idt_actor *a, const char *status, int64_t page,
 	                       int64_t per_page, json_t **out);
 	idt_status (*hit_get)(idt_store *st, const idt_actor *a, const char *hit_id, json_t **out);
