@@ -23,6 +23,9 @@
 
 /* The most incidents one export carries (search and sharing-group exports). */
 #define IDT_EXPORT_MAX 1000
+/* The most incidents one import may create (each is its own transaction; more is refused
+ * before anything is created). */
+#define IDT_IMPORT_MAX 1000
 /* The most incidents a sharing-group export walks through to find the group's. */
 #define IDT_EXPORT_SCAN_MAX 20000
 

@@ -417,6 +417,13 @@ int idt__h_import(idt_req *r, char **p)
 		return idt__reply_err(r, 400, "invalid_document", "%s",
 		                      why ? why : "not a document of that format");
 	}
+	if (json_array_size(docs) > IDT_IMPORT_MAX) {
+		size_t n = json_array_size(docs);
+		json_decref(docs), json_decref(unmapped);
+		return idt__reply_err(r, 400, "too_many_incidents",
+		                      "the document holds %zu incidents; at most %d per import", n,
+		                      IDT_IMPORT_MAX);
+	}
 	json_t *created = json_array();
 	idt_status s = IDT_OK;
 	size_t i;

@@ -395,6 +395,7 @@ try:
 
     # ---------------------------------------------------------------- refused imports
     st0, before = a.get("/api/v1/incidents", per_page=1)
+    n_before = before["total"]
     for fmt, doc, want in (("misp", {"nothing": 1}, 400), ("stix", {"type": "report"}, 400),
                            ("xml", foreign, 400), (None, foreign, 400),
                            ("misp", {"Event": {"info": "x", "Attribute": [
@@ -403,9 +404,13 @@ try:
         st, res = a.post(path, doc)
         eq(st, want, f"import {fmt} {str(doc)[:40]}")
     eq(a.req("POST", "/api/v1/import?format=misp", "{not json")[0], 400, "malformed JSON")
+    st, res = a.post("/api/v1/import?format=misp", [{"Event": {"info": "x"}}] * 1001)
+    eq((st, res["error"]["code"]), (400, "too_many_incidents"), "at most 1,000 per import")
     eq(cl["a-viewer"].post("/api/v1/import?format=misp", foreign)[0], 403, "viewers cannot")
     eq(a.req("POST", "/api/v1/import?format=misp", json.dumps(foreign),
              headers={"Content-Type": "text/plain"})[0], 415, "JSON only")
+    eq(a.get("/api/v1/incidents", per_page=1)[1]["total"], n_before + 1,
+       "refused imports created nothing (one accepted event created one)")
 
     # ---------------------------------------------------------------- CSV
     st, evil = a.post("/api/v1/incidents", incident("=HYPERLINK(\"http://x\")",
