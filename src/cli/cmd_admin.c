@@ -30,7 +30,8 @@ static const char help[] =
     "  audit-verify verify the audit log's hash chain (exit 4 if broken)\n"
     "  audit-export write the audit log as JSON Lines to standard output\n"
     "\n"
-    "ORG is an organisation's name or id.  --db defaults to ./interdict.db.\n";
+    "ORG is an organisation's name or id.  --db (a SQLite file or a postgresql:// URL)\n"
+    "defaults to ./interdict.db.\n";
 
 typedef struct aopts {
 	const char *db, *name, *country, *kind, *org, *username, *role, *pwfile, *user, *scopes,
