@@ -569,6 +569,7 @@ test('administration: organisations, users, sharing groups, API tokens, audit lo
 	await shot(page, 'admin-token-created');
 	await page.click('dialog[open] button.btn-primary');
 	await page.waitForFunction(() => document.getElementById('tokens-table')?.textContent.includes('e2e feed reader'));
+	assert.equal(await page.isChecked('#scope-read'), true, 'the form is back to its defaults');
 	await shot(page, 'admin-tokens');
 
 	await page.goto(`${base}/admin/audit`);

@@ -14,7 +14,10 @@ export function h(tag, props, ...children) {
 		else if (k === 'style' && typeof v === 'object') Object.assign(el.style, v);
 		else if (k === 'dataset') Object.assign(el.dataset, v);
 		else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-		else if (k === 'value' || k === 'checked' || k === 'selected' || k === 'indeterminate') el[k] = v;
+		else if (k === 'checked') el.checked = el.defaultChecked = Boolean(v);
+		else if (k === 'selected') el.selected = el.defaultSelected = Boolean(v);
+		else if (k === 'value' && 'defaultValue' in el && tag !== 'select') el.value = el.defaultValue = v; // form.reset() keeps it
+		else if (k === 'value' || k === 'indeterminate') el[k] = v;
 		else el.setAttribute(k, v === true ? '' : String(v));
 	}
 	append(el, children);
