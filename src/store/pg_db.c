@@ -124,10 +124,24 @@ static const char *const migrations[] = {
     " created_at BIGINT NOT NULL, read_at BIGINT, UNIQUE (user_id, incident_id));"
     "CREATE TABLE webhook_queue(id BIGSERIAL PRIMARY KEY, url TEXT NOT NULL,"
     " payload TEXT NOT NULL, created_at BIGINT NOT NULL);",
-    /* 2: the audit log indexed by object (an incident's history).  SQLite's migrations 2 and
-     * 3 also add trigger-kept statistics counters; this backend computes the same figures
-     * with aggregate queries (pg_incidents.c, stats) and needs no table for them. */
+    /* 2: the audit log indexed by object (an incident's history) */
     "CREATE INDEX audit_object ON audit_log(object_type, object_id);",
+    /* 3: statistics counters by visibility key and dimension (type, month and type, class,
+     * substance, origin, destination), kept by the incident writes (pg_incidents.c,
+     * count_keys), so that statistics cost a few rows instead of a scan; filled from the
+     * incidents already there */
+    "CREATE TABLE incident_counts(org_id BIGINT NOT NULL, distribution TEXT NOT NULL,"
+    " grp BIGINT NOT NULL, draft BOOLEAN NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL,"
+    " n BIGINT NOT NULL, PRIMARY KEY (org_id, distribution, grp, draft, dim, key));"
+    "INSERT INTO incident_counts SELECT i.org_id, i.distribution,"
+    " coalesce(i.sharing_group_id, 0), i.status = 'draft', k.dim, k.key, count(*)"
+    " FROM incidents i CROSS JOIN LATERAL (SELECT 'type' AS dim, i.type AS key UNION ALL"
+    " SELECT 'month', substr(i.occurred_on, 1, 7) || ' ' || i.type WHERE i.occurred_on IS NOT"
+    " NULL UNION ALL SELECT DISTINCT 'class', s.class FROM incident_substances s WHERE"
+    " s.incident_id = i.id AND s.class IS NOT NULL UNION ALL SELECT DISTINCT 'substance',"
+    " s.substance FROM incident_substances s WHERE s.incident_id = i.id UNION ALL SELECT"
+    " DISTINCT c.role, c.country FROM incident_countries c WHERE c.incident_id = i.id AND"
+    " c.role IN ('origin', 'destination')) k GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 
 static bool cmd_ok(PGconn *c, const char *sql)
