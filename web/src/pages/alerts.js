@@ -63,7 +63,7 @@ export default {
 				replace(
 					subs,
 					r.items.length
-						? table(['alerts.kind', 'alerts.value', 'alerts.webhook', ''], r.items, (s) => [
+						? table(['alerts.kind', 'alerts.value', 'alerts.col_webhook', ''], r.items, (s) => [
 								tv('subkind', s.kind),
 								h('span', { class: 'mono' }, s.value),
 								s.webhook ? h('span', { class: 'mono small' }, s.webhook) : '',
