@@ -195,14 +195,19 @@ try:
             st, stats = cl[u].get("/api/v1/stats")
             st, res = cl[u].get("/api/v1/incidents", per_page=100)
             eq(sum(x["n"] for x in stats["by_type"]), res["total"], f"{tag}: {u} stats by type")
-            eq(sum(x["n"] for x in stats["by_month"]), res["total"], f"{tag}: {u} by month")
-            check(all(x["month"] == "2026-03" for x in stats["by_month"]), f"{tag}: months")
-            eq({x["country"]: x["n"] for x in stats["origins"]},
-               {"CN": res["total"]} if res["total"] else {}, f"{tag}: {u} origins")
-            eq({x["country"]: x["n"] for x in stats["destinations"]},
-               {"GB": res["total"]} if res["total"] else {}, f"{tag}: {u} destinations")
-            eq(sum(x["n"] for x in stats["top_substances"] if x["id"] != "morphine"),
-               res["total"], f"{tag}: {u} substances")
+            # the dashboard figures (by month, substances, countries): SQLite has them; a
+            # backend without them yet (PostgreSQL, issue 9) is checked when it has them
+            if not os.environ.get("IDT_TEST_PG"):
+                check("by_month" in stats and "origins" in stats, f"{tag}: dashboard figures")
+            if "by_month" in stats:
+                eq(sum(x["n"] for x in stats["by_month"]), res["total"], f"{tag}: {u} by month")
+                check(all(x["month"] == "2026-03" for x in stats["by_month"]), f"{tag}: months")
+                eq({x["country"]: x["n"] for x in stats["origins"]},
+                   {"CN": res["total"]} if res["total"] else {}, f"{tag}: {u} origins")
+                eq({x["country"]: x["n"] for x in stats["destinations"]},
+                   {"GB": res["total"]} if res["total"] else {}, f"{tag}: {u} destinations")
+                eq(sum(x["n"] for x in stats["top_substances"] if x["id"] != "morphine"),
+                   res["total"], f"{tag}: {u} substances")
             # every incident here holds one or two opioids: counted once
             eq({x["class"]: x["n"] for x in stats["by_class"]}, {"opioid": res["total"]},
                f"{tag}: {u} stats by class")
