@@ -377,6 +377,8 @@ PG_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **o
 PG_DECL(idt_status, warnings_list, int64_t limit, json_t **out);
 PG_DECL(idt_status, stats, const idt_actor *a, json_t **out);
 PG_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged);
+PG_DECL(idt_status, hit_submit_many, const idt_actor *a, size_t n, const char *const *ids,
+        json_t *const *hits, bool *merged);
 PG_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t page,
         int64_t per_page, json_t **out);
 PG_DECL(idt_status, hit_get, const idt_actor *a, const char *hit_id, json_t **out);
@@ -427,6 +429,7 @@ const idt_store_ops idt__pg_ops = {
     .warnings_list = idt__pg_warnings_list,
     .stats = idt__pg_stats,
     .hit_submit = idt__pg_hit_submit,
+    .hit_submit_many = idt__pg_hit_submit_many,
     .hit_list = idt__pg_hit_list,
     .hit_get = idt__pg_hit_get,
     .hit_dismiss = idt__pg_hit_dismiss,

@@ -286,11 +286,30 @@ void idt__pg_close(idt_store *st)
 	free(st);
 }
 
+/* Every operation of store.h implemented?  The interface grows with the server; an operation
+ * added to the SQLite backend only must fail the opening loudly (and with it every test on
+ * PostgreSQL), not crash one request later, so this backend implements the optional ones too.
+ * idt_store_ops holds function pointers only. */
+static bool ops_complete(void)
+{
+	typedef void (*fn)(void);
+	_Static_assert(sizeof(idt_store_ops) % sizeof(fn) == 0, "idt_store_ops: pointers only");
+	fn f[sizeof(idt_store_ops) / sizeof(fn)];
+	memcpy(f, &idt__pg_ops, sizeof f);
+	for (size_t i = 0; i < IDT_ARRAY_LEN(f); i++)
+		if (!f[i]) return false;
+	return true;
+}
+
 idt_status idt__pg_open(const char *url, idt_store **out, const char **errmsg)
 {
 	const char *dummy;
 	if (!errmsg) errmsg = &dummy;
 	*out = NULL;
+	if (!ops_complete()) {
+		*errmsg = "this build's PostgreSQL backend lacks a storage operation (store.h)";
+		return IDT_ESTORE;
+	}
 	idt_store *st = calloc(1, sizeof *st);
 	pg_store *q = calloc(1, sizeof *q);
 	if (!st || !q) {

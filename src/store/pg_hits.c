@@ -17,12 +17,13 @@ static char *dumps(json_t *v)
 	return v ? json_dumps(v, JSON_COMPACT) : NULL;
 }
 
-PG_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged)
+/* Stores or merges one hit inside the caller's transaction (which holds PG_LOCK_WRITE). */
+static idt_status submit_one(PGconn *c, const idt_actor *a, const char *hit_id, json_t *hit,
+                             bool *merged)
 {
 	*merged = false;
 	json_t *src = json_object_get(hit, "source");
-	PGconn *c = idt__pg_acquire(st);
-	idt_status r = c ? idt__pg_begin(c) : IDT_ESTORE;
+	idt_status r = IDT_OK;
 	PGresult *s = NULL;
 	if (r == IDT_OK)
 		s = idt__pg_q(c, &r, "SELECT sources FROM hits WHERE org_id = $1 AND id = $2", "it",
@@ -67,6 +68,28 @@ PG_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *
 		r = idt__pg_audit(c, a, "submit", "hit", 0, hit_id, det);
 		json_decref(det);
 	}
+	return r;
+}
+
+PG_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged)
+{
+	*merged = false;
+	PGconn *c = idt__pg_acquire(st);
+	idt_status r = c ? idt__pg_begin(c) : IDT_ESTORE;
+	if (r == IDT_OK) r = submit_one(c, a, hit_id, hit, merged);
+	if (c) r = idt__pg_end(c, r);
+	idt__pg_release(st, c);
+	return r;
+}
+
+PG_DECL(idt_status, hit_submit_many, const idt_actor *a, size_t n, const char *const *ids,
+        json_t *const *hits, bool *merged)
+{
+	/* one transaction (one commit) for a whole submission: all or nothing */
+	PGconn *c = idt__pg_acquire(st);
+	idt_status r = c ? idt__pg_begin(c) : IDT_ESTORE;
+	for (size_t i = 0; r == IDT_OK && i < n; i++)
+		r = submit_one(c, a, ids[i], hits[i], &merged[i]);
 	if (c) r = idt__pg_end(c, r);
 	idt__pg_release(st, c);
 	return r;
