@@ -188,16 +188,31 @@ static idt_status migrate_locked(PGconn *c, const char **errmsg)
 
 static idt_status migrate(PGconn *c, const char **errmsg)
 {
-	if (idt__pg_exec(c, NULL, "SELECT pg_advisory_lock($1)", "i", PG_LOCK_MIGRATE) != IDT_OK) {
+	/* a migration may take long on a big database: the others wait for it without limit */
+	if (!cmd_ok(c, "SET lock_timeout = 0") ||
+	    idt__pg_exec(c, NULL, "SELECT pg_advisory_lock($1)", "i", PG_LOCK_MIGRATE) != IDT_OK) {
 		*errmsg = "cannot take the migration lock";
 		return IDT_ESTORE;
 	}
 	idt_status s = migrate_locked(c, errmsg);
 	idt__pg_exec(c, NULL, "SELECT pg_advisory_unlock($1)", "i", PG_LOCK_MIGRATE);
+	if (!cmd_ok(c, "SET lock_timeout = '30s'") && s == IDT_OK) s = IDT_ESTORE;
 	return s;
 }
 
 /* ---------------------------------------------------------------- connections */
+
+/*
+ * Session settings of every connection: acknowledged writes are durable; the time zone and
+ * encoding are fixed; a writer waits at most 30 s for the write lock (SQLite's busy timeout
+ * is 10 s) instead of forever behind a stuck process, and a session left idle inside a
+ * transaction (a process frozen mid-write) is ended by the server after 60 s, which releases
+ * the lock.
+ */
+#define SESSION_SETTINGS                                                                           \
+	"SET synchronous_commit = on; SET client_min_messages = warning; SET TIME ZONE 'UTC';"     \
+	" SET client_encoding = 'UTF8'; SET lock_timeout = '30s';"                                 \
+	" SET idle_in_transaction_session_timeout = '60s'"
 
 /* The library never prints: server notices are dropped. */
 static void quiet(void *arg, const char *msg)
@@ -214,8 +229,7 @@ static PGconn *connect_one(const char *conninfo)
 		return NULL;
 	}
 	PQsetNoticeProcessor(c, quiet, NULL);
-	if (!cmd_ok(c, "SET synchronous_commit = on; SET client_min_messages = warning;"
-	               " SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'")) {
+	if (!cmd_ok(c, SESSION_SETTINGS)) {
 		PQfinish(c);
 		return NULL;
 	}
@@ -368,9 +382,7 @@ PGconn *idt__pg_acquire(idt_store *st)
 	 * which marks it bad here instead of failing the caller's first statement. */
 	if (c && (PQconsumeInput(c) == 0 || PQstatus(c) != CONNECTION_OK)) {
 		PQreset(c);
-		if (PQstatus(c) == CONNECTION_OK)
-			cmd_ok(c, "SET synchronous_commit = on; SET client_min_messages = warning;"
-			          " SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
+		if (PQstatus(c) == CONNECTION_OK) cmd_ok(c, SESSION_SETTINGS);
 	}
 	if (!c) c = connect_one(q->conninfo);
 	pthread_mutex_lock(&q->mu);
