@@ -535,6 +535,12 @@ test('the dashboard draws its charts and the map of routes', async () => {
 	assert.ok((await page.$$eval('.world-map .country-shape.involved', (e) => e.length)) >= 5);
 	assert.ok((await page.$$eval('.world-map .route-line', (e) => e.length)) >= 3);
 	assert.ok((await page.textContent('#routes-table')).includes('China → Netherlands → United Kingdom'));
+	// the charts show the server's figures
+	const stats = await (await state.nora.ctx.request.get(`${base}/api/v1/stats`)).json();
+	const tableSum = (id) => page.$$eval(`[data-chart="${id}"] td.num`, (tds) => tds.reduce((a, td) => a + Number(td.textContent.replace(/\D/g, '')), 0));
+	if (stats.by_month) assert.equal(await tableSum('by-type'), stats.by_month.reduce((a, r) => a + r.n, 0));
+	if (stats.top_substances) assert.equal(await page.textContent('[data-chart="top-substances"] tbody tr:first-child th'), stats.top_substances[0].name);
+	if (stats.hits_per_day) assert.equal(await tableSum('hits-per-day'), stats.hits_per_day.reduce((a, r) => a + r.n, 0));
 	await shot(page, 'dashboard', { fullPage: true });
 });
 

@@ -36,5 +36,5 @@ export const CLASS_COLOURS = {
 	precursor: '#57534e',
 	other: '#6b7280',
 };
-export const STATUS_COLOURS = { new: '#2563eb', confirmed: '#16a34a', dismissed: '#9ca3af' };
+export const STATUS_COLOURS = { flagged: '#b91c1c', new: '#2563eb', confirmed: '#16a34a', dismissed: '#9ca3af' };
 export const FALLBACK = ['#0f766e', '#9333ea', '#c2410c', '#4338ca', '#be123c', '#4d7c0f', '#a16207', '#0369a1'];

@@ -1,10 +1,12 @@
-// dashboard.js: trends over the incidents the user may see: counts (GET /stats), incidents per
-// month by type and by substance class, the substances most often named, a world map of the
-// routes, and the hits received per day.  /stats gives totals only, so the time series, the
-// substances and the routes are computed here from the incident list and the incidents
-// themselves (at most DETAIL_CAP of them, newest first); when the server adds these
-// aggregates to /stats (members by_month, by_month_class, top_substances, routes,
-// hits_per_day) they are used instead.  Every chart has its numbers in a table beside it.
+// dashboard.js: trends over the incidents the user may see: counts, incidents per month by
+// type and by substance class, the substances most often named, a world map of the routes,
+// and the flagged hits received per day.  GET /stats gives the counts, by_month (type),
+// top_substances, origins, destinations and hits_per_day; what it does not give (months by
+// class, and routes as origin → transit → destination) is computed here from the incidents
+// themselves (at most DETAIL_CAP of them, newest first), and would be taken from /stats
+// members by_month_class and routes once the server has them.  Without a member (an older
+// server) the same figure is computed from the incident list and the hits.  Every chart has
+// its numbers in a table beside it.
 import { Chart, BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip, Filler } from 'chart.js';
 import { h, replace } from '../lib/dom.js';
 import { t, tv, formatNumber, formatDate, formatMonth, countryName } from '../lib/i18n.js';
@@ -140,8 +142,9 @@ export default {
 			[stats, list, hits] = await Promise.all([
 				get('/stats'),
 				getAll('/incidents', {}, 5000),
-				Promise.all(['new', 'confirmed', 'dismissed'].map((st) => getAll('/hits', { status: st }, 5000).then((r) => r.items.map((x) => ({ ...x, status: x.status || st }))))).then((a) => a.flat()),
+				null,
 			]);
+			if (!stats.hits_per_day) hits = (await Promise.all(['new', 'confirmed', 'dismissed'].map((st) => getAll('/hits', { status: st }, 5000).then((r) => r.items.map((x) => ({ ...x, status: x.status || st })))))).flat();
 		} catch (e) {
 			replace(box, errorBox(e));
 			return;
@@ -150,7 +153,7 @@ export default {
 		const totalVisible = (stats.by_type || []).reduce((a, x) => a + x.n, 0);
 
 		// the incidents themselves, for classes, substances and routes (unless /stats has them)
-		const needDetails = !(stats.by_month_class && stats.top_substances && stats.routes);
+		const needDetails = !(stats.by_month_class && stats.routes);
 		const sample = [...incidents].sort((a, b) => String(b.occurred_on || '').localeCompare(String(a.occurred_on || ''))).slice(0, DETAIL_CAP);
 		const details = needDetails ? await pool(sample, 4, (it) => get(`/incidents/${it.id}`)) : [];
 
@@ -196,16 +199,21 @@ export default {
 		}
 		const subChart = chartCard('top-substances', t('dashboard.top_substances'), top.map((x) => x.name), [{ label: t('dashboard.incidents'), data: top.map((x) => x.n), backgroundColor: top.map((x, i) => colourOf(CLASS_COLOURS, x.cls, i)) }], { horizontal: true, stacked: false });
 
-		// hits per day by status
-		const hitRows = stats.hits_per_day ? [] : hits.filter((x) => x.flagged !== false);
-		const byStatus = countBy(hitRows, (r) => day(r.first_seen), (r) => r.status);
-		if (stats.hits_per_day) for (const r of stats.hits_per_day) (byStatus.get(r.status) || byStatus.set(r.status, new Map()).get(r.status)).set(r.day, r.n);
+		// flagged hits per day (by status when the figures say it)
+		const byStatus = stats.hits_per_day
+			? new Map()
+			: countBy(
+					hits.filter((x) => x.flagged !== false),
+					(r) => day(r.first_seen),
+					(r) => r.status,
+				);
+		if (stats.hits_per_day) for (const r of stats.hits_per_day) (byStatus.get(r.status || 'flagged') || byStatus.set(r.status || 'flagged', new Map()).get(r.status || 'flagged')).set(r.day, r.n);
 		const days = dayRange([...byStatus.values()].flatMap((m) => [...m.keys()]));
 		const hitChart = chartCard(
 			'hits-per-day',
 			t('dashboard.hits_per_day'),
 			days,
-			['new', 'confirmed', 'dismissed'].filter((k) => byStatus.has(k)).map((k) => ({ label: tv('hitstatus', k), data: days.map((d) => byStatus.get(k).get(d) || 0), backgroundColor: STATUS_COLOURS[k] })),
+			['flagged', 'new', 'confirmed', 'dismissed'].filter((k) => byStatus.has(k)).map((k) => ({ label: tv('hitstatus', k), data: days.map((d) => byStatus.get(k).get(d) || 0), backgroundColor: STATUS_COLOURS[k] })),
 			{ labelOf: (d) => formatDate(d) },
 		);
 
@@ -223,9 +231,9 @@ export default {
 			}
 		} else {
 			for (const inc of details) {
-				for (const c of inc.origin || []) inv(c).origin += 1;
+				if (!stats.origins) for (const c of inc.origin || []) inv(c).origin += 1;
 				for (const c of inc.transit || []) inv(c).transit += 1;
-				for (const c of inc.destination || []) inv(c).destination += 1;
+				if (!stats.destinations) for (const c of inc.destination || []) inv(c).destination += 1;
 				for (const o of inc.origin || [])
 					for (const d of inc.destination || []) {
 						if (o === d) continue;
@@ -236,6 +244,11 @@ export default {
 						routeMap.set(key, e);
 					}
 			}
+		}
+		// countries as origin and destination over all visible incidents, when /stats has them
+		if (!stats.routes) {
+			for (const r of stats.origins || []) inv(r.country).origin += r.n;
+			for (const r of stats.destinations || []) inv(r.country).destination += r.n;
 		}
 		const routes = [...routeMap.values()].sort((a, b) => b.n - a.n);
 		const mapBox = h('div', { class: 'map-box' }, loading());
@@ -251,7 +264,10 @@ export default {
 			),
 		);
 
-		const flagged30 = hits.filter((x) => x.flagged !== false && x.first_seen && Date.now() - new Date(x.first_seen).getTime() < 30 * 864e5).length;
+		const since = new Date(Date.now() - 30 * 864e5).toISOString().slice(0, 10);
+		const flagged30 = stats.hits_per_day
+			? stats.hits_per_day.filter((r) => r.day >= since).reduce((a, r) => a + r.n, 0)
+			: hits.filter((x) => x.flagged !== false && x.first_seen && day(x.first_seen) >= since).length;
 		const partial = needDetails && incidents.length > DETAIL_CAP;
 		replace(
 			box,
