@@ -515,8 +515,10 @@ bad:
 	return NULL;
 }
 
-/* Maps the object with id `ref` (and what an observed-data or indicator holds). */
-static void stix_ref(draft *d, json_t *index, const char *ref, const char *creator)
+/* Maps the object with id `ref` (and what an observed-data or indicator holds).  `depth` counts
+ * observed-data nesting: STIX observed-data refers to observables, so a reference to another
+ * observed-data (or to itself: a cycle) is reported, not followed. */
+static void stix_ref(draft *d, json_t *index, const char *ref, const char *creator, int depth)
 {
 	json_t *o = json_object_get(index, ref);
 	char where[300];
@@ -527,10 +529,13 @@ static void stix_ref(draft *d, json_t *index, const char *ref, const char *creat
 	const char *t = js(o, "type");
 	if (!t) return;
 	if (strcmp(t, "observed-data") == 0) {
+		if (depth > 0)
+			return note(d->unmapped, where, "observed-data inside observed-data%s%s", "",
+			            "");
 		size_t i;
 		json_t *r;
 		json_array_foreach(json_object_get(o, "object_refs"), i, r)
-		    stix_ref(d, index, json_string_value(r), creator);
+		    stix_ref(d, index, json_string_value(r), creator, depth + 1);
 		return;
 	}
 	if (strcmp(t, "indicator") == 0) {
@@ -608,7 +613,7 @@ static void stix_report(draft *d, json_t *index, json_t *rep)
 	}
 	const char *creator = js(rep, "created_by_ref");
 	json_array_foreach(json_object_get(rep, "object_refs"), i, x)
-	    stix_ref(d, index, json_string_value(x), creator);
+	    stix_ref(d, index, json_string_value(x), creator, 0);
 }
 
 json_t *idt__import_stix(json_t *doc, const idt_kb *kb, json_t *unmapped, const char **why)
@@ -652,7 +657,7 @@ json_t *idt__import_stix(json_t *doc, const idt_kb *kb, json_t *unmapped, const 
 			    strcmp(js(o, "identity_class"), "organization") == 0)
 				continue; /* producers, not companies, in a bundle without a report
 				           */
-			if (js(o, "id")) stix_ref(&d, index, js(o, "id"), NULL);
+			if (js(o, "id")) stix_ref(&d, index, js(o, "id"), NULL, 0);
 		}
 		draft_done(&d, out);
 	}
