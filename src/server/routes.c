@@ -51,6 +51,7 @@ static const route routes[] = {
     {"PATCH", "/api/v1/incidents/{}", idt__h_incident_patch, IDT_ROLE_ANALYST, W, 0},
     {"DELETE", "/api/v1/incidents/{}", idt__h_incident_delete, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/incidents/{}/network", idt__h_incident_network, IDT_ROLE_VIEWER, R, 0},
+    {"GET", "/api/v1/incidents/{}/history", idt__h_incident_history, IDT_ROLE_VIEWER, R, 0},
     {"POST", "/api/v1/incidents/{}/attachments", idt__h_attachment_put, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/incidents/{}/attachments/{}", idt__h_attachment_get, IDT_ROLE_VIEWER, R, 0},
     {"GET", "/api/v1/stats", idt__h_stats, IDT_ROLE_VIEWER, R, 0},
