@@ -129,7 +129,7 @@ PG_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t pa
 	json_t *items = idt__pg_rows(
 	    idt__pg_q(c, &r,
 	              HIT_COLS " WHERE h.org_id = $1 AND ($2::text IS NULL OR h.status = $2::text)"
-	                       " ORDER BY h.last_seen DESC, h.id LIMIT $3 OFFSET $4",
+	                       " ORDER BY h.last_seen DESC, h.id COLLATE \"C\" LIMIT $3 OFFSET $4",
 	              "itii", a->org_id, status, per_page, (page - 1) * per_page));
 	PGresult *s = idt__pg_q(c, NULL,
 	                        "SELECT count(*) FROM hits WHERE org_id = $1 AND"

@@ -471,11 +471,12 @@ idt_status idt__pg_incident_doc(PGconn *c, const idt_actor *a, int64_t id, json_
 	                         id);
 	drop_nulls(obs);
 	json_object_set_new(d, "observables", obs);
-	json_object_set_new(d, "attachments",
-	                    child_rows(c,
-	                               "SELECT sha256, name, media_type, size FROM attachments"
-	                               " WHERE incident_id = $1 ORDER BY created_at, sha256",
-	                               id));
+	json_object_set_new(
+	    d, "attachments",
+	    child_rows(c,
+	               "SELECT sha256, name, media_type, size FROM attachments"
+	               " WHERE incident_id = $1 ORDER BY created_at, sha256 COLLATE \"C\"",
+	               id));
 	json_object_set_new(d, "correlations", correlations(c, id, a->org_id));
 	*out = d;
 	return IDT_OK;
