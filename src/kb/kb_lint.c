@@ -196,6 +196,14 @@ IDT_API idt_status idt_kb_lint(const idt_kb *kb, const idt_folder *folder, const
 			       "term '%s' normalises to nothing", t->text);
 			continue;
 		}
+		/* A term that folds to one ASCII letter or digit ("🅿" → "p") matches in every
+		 * price list and model number. */
+		if (klen == 1 || (klen > 1 && key[1] == '|'))
+			report(
+			    &l, "error", kb->term_files[i], t->line,
+			    "term '%s' normalises to the single character '%c': too short to match "
+			    "safely",
+			    t->text, key[0]);
 		size_t s = smap_slot(&terms, key, klen, i);
 		free(key);
 		if (s == SIZE_MAX) {

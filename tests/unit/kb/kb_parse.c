@@ -193,6 +193,23 @@ static void test_lint_collisions_and_dictionary(void **state)
 	idt_kb_free(kb);
 }
 
+static void test_lint_one_letter_terms(void **state)
+{
+	(void)state;
+	const char *text = "source = s\n[a]\nname = Alpha\nclass = other\nemoji? = \xF0\x9F\x85\xBF\n";
+	idt_kb *kb = load("e.kb", text, IDT_OK);
+	idt_folder *f;
+	assert_int_equal(idt_folder_new(&f), IDT_OK);
+	char out[4096] = "";
+	size_t nerr = 0;
+	assert_int_equal(idt_kb_lint(kb, f, NULL, 0, collect, out, &nerr), IDT_OK);
+	assert_non_null(strstr(out, "e.kb:5:error:term"));
+	assert_non_null(strstr(out, "normalises to the single character 'p'"));
+	assert_int_equal(nerr, 1);
+	idt_folder_free(f);
+	idt_kb_free(kb);
+}
+
 static void test_phrases(void **state)
 {
 	(void)state;
@@ -235,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_cas_check_digit),
 		cmocka_unit_test(test_errors_are_located),
 		cmocka_unit_test(test_lint_collisions_and_dictionary),
+		cmocka_unit_test(test_lint_one_letter_terms),
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_bundled_loads_and_hash_is_stable),
 	};
