@@ -125,14 +125,14 @@ static void test_errors_are_located(void **state)
 	(void)state;
 	const char *bad = "source = s\n"
 			  "[a]\n"
-			  "name = A\n"
+			  "name = Alpha\n"
 			  "class = opiates\n"        /* 4: unknown class */
 			  "cas = 50-36-3\n"          /* 5: bad check digit */
 			  "control = UN1961:V\n"     /* 6: unknown control */
 			  "colour = blue\n"          /* 7: unknown key */
 			  "[Bad Id]\n"               /* 8: invalid id */
 			  "[b]\n"
-			  "name = B\n"
+			  "name = Beta\n"
 			  "class = other\n"
 			  "[a]\n"                    /* 12: duplicate */
 			  "[+nobody]\n"
