@@ -68,6 +68,11 @@ int idt_sb_printf(idt_sb *b, const char *fmt, ...) __attribute__((format(printf,
 int idt_sb_json(idt_sb *b, const char *s, size_t n); /* a JSON string literal */
 void idt_sb_free(idt_sb *b);
 
+/* Appends the --explain rendering of a verdict to o (colour: ANSI escapes, else [[...]] and
+ * {{...}} marks).  0, or -1 out of memory. */
+int idt_cli_explain(idt_sb *o, const idt_kb *kb, const idt_result *res, const idt_field *f,
+                    size_t nf, const char *id, size_t idlen, int color);
+
 /* Appends "source":{file, line, offset, url, ...} (JSON object member) for a record. */
 int idt_cli_provenance_json(idt_sb *b, const idt_provenance *pv);
 
