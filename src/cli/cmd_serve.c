@@ -27,7 +27,8 @@ static const char help[] =
     "                         no --db, a fresh temporary SQLite database)\n"
     "      --listen HOST:PORT address to listen on (default 127.0.0.1:8080; port 0 picks a\n"
     "                         free port, printed on start)\n"
-    "      --data-dir DIR     where attachments are stored (default: DB path + \".data\")\n"
+    "      --data-dir DIR     where attachments are stored (default: DB path + \".data\";\n"
+    "                         ./interdict.data for a PostgreSQL URL)\n"
     "      --web-root DIR     static files to serve (default: the bundled web/dist if\n"
     "                         present)\n"
     "      --demo             load the bundled demo data set into a fresh database and\n"
@@ -171,7 +172,11 @@ int idt_cmd_serve(int argc, char **argv)
 		o.db = dbbuf;
 	}
 	if (!o.db) o.db = "interdict.db";
-	if (!o.data_dir) {
+	if (!o.data_dir && (strncmp(o.db, "postgresql:", 11) == 0 || strncmp(o.db, "postgres:", 9) == 0)) {
+		/* A URL is no path to put files beside: attachments go to ./interdict.data, which
+		 * every server of one database must share (docs/deployment.md). */
+		o.data_dir = "interdict.data";
+	} else if (!o.data_dir) {
 		snprintf(databuf, sizeof databuf, "%s.data", o.db);
 		o.data_dir = databuf;
 	}
