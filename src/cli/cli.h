@@ -40,6 +40,19 @@ void idt_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * --kb-extra path.  Prints problems; NULL if nothing usable could be loaded. */
 idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_dir);
 
+/* What every scanning command needs: the knowledge base (bundled, or kb_dir's files, plus
+ * --kb-extra paths), the fold tables and the compiled scanner (its database cached in the
+ * default cache directory when use_cache).  Problems are printed; 0, or -1 with nothing left
+ * to free.  idt_cli_engine_close() frees all three (a zeroed engine is fine). */
+typedef struct idt_cli_engine {
+	idt_kb *kb;
+	idt_folder *folder;
+	idt_scanner *sc;
+} idt_cli_engine;
+int idt_cli_engine_open(idt_cli_engine *e, const char *const *extra, size_t nextra,
+                        const char *kb_dir, int use_cache);
+void idt_cli_engine_close(idt_cli_engine *e);
+
 /* The default cache directory ($XDG_CACHE_HOME/interdict or ~/.cache/interdict) into buf;
  * NULL if neither variable is set. */
 const char *idt_cli_cache_dir(char *buf, size_t n);

@@ -722,25 +722,11 @@ int idt_cmd_scan(int argc, char **argv)
 	}
 
 	double t_start = now_s();
-	idt_kb *kb = idt_cli_load_kb(o.extra, o.nextra, o.kb_dir);
-	if (!kb) return IDT_EXIT_FAILURE;
-	idt_folder *folder = NULL;
-	idt_scanner *sc = NULL;
-	idt_error err = {0};
-	char cache[4096];
-	idt_scanner_opts so = {0};
-	so.cache_dir = o.no_cache ? NULL : idt_cli_cache_dir(cache, sizeof cache);
-	idt_status st = idt_folder_new(&folder);
-	if (!st) st = idt_scanner_new(kb, folder, &so, &sc, &err);
-	if (st) {
-		idt_cli_error("cannot build the scanner: %s",
-		              err.msg ? err.msg : idt_status_str(st));
-		if (st == IDT_EPATTERN && err.index < idt_kb_term_count(kb))
-			idt_cli_error("the term is '%s'", idt_kb_term(kb, err.index)->text);
-		idt_folder_free(folder);
-		idt_kb_free(kb);
+	idt_cli_engine eng;
+	if (idt_cli_engine_open(&eng, o.extra, o.nextra, o.kb_dir, !o.no_cache))
 		return IDT_EXIT_FAILURE;
-	}
+	idt_kb *kb = eng.kb;
+	idt_scanner *sc = eng.sc;
 	pipeline p = {0};
 	p.opt = &o;
 	p.sc = sc;
@@ -752,9 +738,7 @@ int idt_cmd_scan(int argc, char **argv)
 		if (idt_nats_open(&nats, o.publish, 4096) ||
 		    idt_nats_ensure_stream(&nats, IDT_NATS_RECORDS_STREAM, nats.subject, 1)) {
 			idt_nats_close(&nats);
-			idt_scanner_free(sc);
-			idt_folder_free(folder);
-			idt_kb_free(kb);
+			idt_cli_engine_close(&eng);
 			return IDT_EXIT_FAILURE;
 		}
 		p.nats = &nats;
@@ -783,9 +767,7 @@ int idt_cmd_scan(int argc, char **argv)
 			        o.submit, p.submit_failed ? " (some requests failed)" : "");
 	}
 	if (p.fatal) idt_cli_error("stopped: out of memory or output error");
-	idt_scanner_free(sc);
-	idt_folder_free(folder);
-	idt_kb_free(kb);
+	idt_cli_engine_close(&eng);
 	if (rc < 0 || p.fatal) return IDT_EXIT_FAILURE;
 	if (rc > 0 || p.submit_failed) return IDT_EXIT_FAILURE;
 	if (p.malformed) return IDT_EXIT_INPUT;

@@ -235,16 +235,8 @@ static int run_watch(const watch_opts *w)
 		idt_watchlist_free(&wl);
 		return IDT_EXIT_FAILURE;
 	}
-	idt_kb *kb = idt_cli_load_kb(w->extra, w->nextra, NULL);
-	idt_folder *folder = NULL;
-	idt_scanner *sc = NULL;
-	char cache[4096];
-	idt_scanner_opts so = {0};
-	so.cache_dir = w->no_cache ? NULL : idt_cli_cache_dir(cache, sizeof cache);
-	if (!kb || idt_folder_new(&folder) || idt_scanner_new(kb, folder, &so, &sc, &err)) {
-		idt_cli_error("cannot build the scanner");
-		idt_folder_free(folder);
-		idt_kb_free(kb);
+	idt_cli_engine eng;
+	if (idt_cli_engine_open(&eng, w->extra, w->nextra, NULL, !w->no_cache)) {
 		idt_wstate_close(ws);
 		idt_watchlist_free(&wl);
 		return IDT_EXIT_FAILURE;
@@ -260,8 +252,8 @@ static int run_watch(const watch_opts *w)
 		hits_ctx hc = {0};
 		idt_watch_opts o = {.wl = &wl,
 		                    .st = ws,
-		                    .sc = sc,
-		                    .kb = kb,
+		                    .sc = eng.sc,
+		                    .kb = eng.kb,
 		                    .warc_dir = w->warc_dir,
 		                    .warc_max = w->warc_max,
 		                    .force = w->once,
@@ -308,9 +300,7 @@ static int run_watch(const watch_opts *w)
 		for (int64_t t = now; t < next && !stop_flag; t++) sleep(1);
 	}
 	idt_submitter_free(sub);
-	idt_scanner_free(sc);
-	idt_folder_free(folder);
-	idt_kb_free(kb);
+	idt_cli_engine_close(&eng);
 	idt_wstate_close(ws);
 	idt_watchlist_free(&wl);
 	return rc;

@@ -447,21 +447,16 @@ static int cmd_worker(const wopts *o)
 	w.o = o;
 	w.crash_before_ack = getenv("IDT_FAULT_CRASH_BEFORE_ACK") != NULL;
 	pthread_mutex_init(&w.m.mu, NULL);
-	idt_kb *kb = idt_cli_load_kb(o->extra, o->nextra, o->kb_dir);
-	if (!kb) return IDT_EXIT_FAILURE;
-	idt_folder *folder = NULL;
-	idt_scanner *sc = NULL;
-	idt_error err = {0};
-	char cache[4096];
-	idt_scanner_opts so = {0};
-	so.cache_dir = idt_cli_cache_dir(cache, sizeof cache);
+	idt_cli_engine eng;
+	if (idt_cli_engine_open(&eng, o->extra, o->nextra, o->kb_dir, 1)) {
+		pthread_mutex_destroy(&w.m.mu);
+		return IDT_EXIT_FAILURE;
+	}
 	int rc = IDT_EXIT_FAILURE;
 	struct MHD_Daemon *mhd = NULL;
-	if (idt_folder_new(&folder) || idt_scanner_new(kb, folder, &so, &sc, &err) ||
-	    idt_scratch_new(sc, &w.scratch))
-		goto done;
-	w.kb = kb;
-	w.sc = sc;
+	w.kb = eng.kb;
+	w.sc = eng.sc;
+	if (idt_scratch_new(eng.sc, &w.scratch)) goto done;
 	if (o->submit && !(w.submitter = idt_submitter_new(o->submit, o->token))) goto done;
 	if (idt_nats_open(&w.nats, o->nats, (int64_t)o->batch * 2) ||
 	    idt_nats_ensure_stream(&w.nats, IDT_NATS_RECORDS_STREAM, w.nats.subject, 1) ||
@@ -492,9 +487,7 @@ done:
 	idt_sb_free(&w.out);
 	idt_sb_free(&w.hits);
 	free(w.hit_end);
-	idt_scanner_free(sc);
-	idt_folder_free(folder);
-	idt_kb_free(kb);
+	idt_cli_engine_close(&eng);
 	pthread_mutex_destroy(&w.m.mu);
 	return rc;
 }

@@ -39,6 +39,34 @@ idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_
 	return kb;
 }
 
+int idt_cli_engine_open(idt_cli_engine *e, const char *const *extra, size_t nextra,
+                        const char *kb_dir, int use_cache)
+{
+	memset(e, 0, sizeof *e);
+	e->kb = idt_cli_load_kb(extra, nextra, kb_dir);
+	if (!e->kb) return -1;
+	char cache[4096];
+	idt_scanner_opts so = {0};
+	so.cache_dir = use_cache ? idt_cli_cache_dir(cache, sizeof cache) : NULL;
+	idt_error err = {0};
+	idt_status st = idt_folder_new(&e->folder);
+	if (!st) st = idt_scanner_new(e->kb, e->folder, &so, &e->sc, &err);
+	if (!st) return 0;
+	idt_cli_error("cannot build the scanner: %s", err.msg ? err.msg : idt_status_str(st));
+	if (st == IDT_EPATTERN && err.index < idt_kb_term_count(e->kb))
+		idt_cli_error("the term is '%s'", idt_kb_term(e->kb, err.index)->text);
+	idt_cli_engine_close(e);
+	return -1;
+}
+
+void idt_cli_engine_close(idt_cli_engine *e)
+{
+	idt_scanner_free(e->sc);
+	idt_folder_free(e->folder);
+	idt_kb_free(e->kb);
+	memset(e, 0, sizeof *e);
+}
+
 const char *idt_cli_cache_dir(char *buf, size_t n)
 {
 	const char *x = getenv("XDG_CACHE_HOME");
