@@ -42,15 +42,16 @@ idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_
 
 /* What every scanning command needs: the knowledge base (bundled, or kb_dir's files, plus
  * --kb-extra paths), the fold tables and the compiled scanner (its database cached in the
- * default cache directory when use_cache).  Problems are printed; 0, or -1 with nothing left
- * to free.  idt_cli_engine_close() frees all three (a zeroed engine is fine). */
+ * default cache directory when use_cache; scan_flags: IDT_SCAN_* options).  Problems are printed;
+ * 0, or -1 with nothing left to free.  idt_cli_engine_close() frees all three (a zeroed engine is
+ * fine). */
 typedef struct idt_cli_engine {
 	idt_kb *kb;
 	idt_folder *folder;
 	idt_scanner *sc;
 } idt_cli_engine;
 int idt_cli_engine_open(idt_cli_engine *e, const char *const *extra, size_t nextra,
-                        const char *kb_dir, int use_cache);
+                        const char *kb_dir, int use_cache, unsigned scan_flags);
 void idt_cli_engine_close(idt_cli_engine *e);
 
 /* The default cache directory ($XDG_CACHE_HOME/interdict or ~/.cache/interdict) into buf;

@@ -723,7 +723,10 @@ int idt_cmd_scan(int argc, char **argv)
 
 	double t_start = now_s();
 	idt_cli_engine eng;
-	if (idt_cli_engine_open(&eng, o.extra, o.nextra, o.kb_dir, !o.no_cache))
+	/* Only flagged verdicts are written without --all: signals of records that name no
+	 * substance would never be seen. */
+	if (idt_cli_engine_open(&eng, o.extra, o.nextra, o.kb_dir, !o.no_cache,
+	                        o.all || o.publish ? 0 : IDT_SCAN_LAZY_SIGNALS))
 		return IDT_EXIT_FAILURE;
 	idt_kb *kb = eng.kb;
 	idt_scanner *sc = eng.sc;

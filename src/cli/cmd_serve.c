@@ -172,7 +172,8 @@ int idt_cmd_serve(int argc, char **argv)
 		o.db = dbbuf;
 	}
 	if (!o.db) o.db = "interdict.db";
-	if (!o.data_dir && (strncmp(o.db, "postgresql:", 11) == 0 || strncmp(o.db, "postgres:", 9) == 0)) {
+	if (!o.data_dir &&
+	    (strncmp(o.db, "postgresql:", 11) == 0 || strncmp(o.db, "postgres:", 9) == 0)) {
 		/* A URL is no path to put files beside: attachments go to ./interdict.data, which
 		 * every server of one database must share (docs/deployment.md). */
 		o.data_dir = "interdict.data";

@@ -236,7 +236,7 @@ static int run_watch(const watch_opts *w)
 		return IDT_EXIT_FAILURE;
 	}
 	idt_cli_engine eng;
-	if (idt_cli_engine_open(&eng, w->extra, w->nextra, NULL, !w->no_cache)) {
+	if (idt_cli_engine_open(&eng, w->extra, w->nextra, NULL, !w->no_cache, 0)) {
 		idt_wstate_close(ws);
 		idt_watchlist_free(&wl);
 		return IDT_EXIT_FAILURE;

@@ -448,7 +448,7 @@ static int cmd_worker(const wopts *o)
 	w.crash_before_ack = getenv("IDT_FAULT_CRASH_BEFORE_ACK") != NULL;
 	pthread_mutex_init(&w.m.mu, NULL);
 	idt_cli_engine eng;
-	if (idt_cli_engine_open(&eng, o->extra, o->nextra, o->kb_dir, 1)) {
+	if (idt_cli_engine_open(&eng, o->extra, o->nextra, o->kb_dir, 1, 0)) {
 		pthread_mutex_destroy(&w.m.mu);
 		return IDT_EXIT_FAILURE;
 	}

@@ -40,7 +40,7 @@ idt_kb *idt_cli_load_kb(const char *const *extra, size_t nextra, const char *kb_
 }
 
 int idt_cli_engine_open(idt_cli_engine *e, const char *const *extra, size_t nextra,
-                        const char *kb_dir, int use_cache)
+                        const char *kb_dir, int use_cache, unsigned scan_flags)
 {
 	memset(e, 0, sizeof *e);
 	e->kb = idt_cli_load_kb(extra, nextra, kb_dir);
@@ -48,6 +48,7 @@ int idt_cli_engine_open(idt_cli_engine *e, const char *const *extra, size_t next
 	char cache[4096];
 	idt_scanner_opts so = {0};
 	so.cache_dir = use_cache ? idt_cli_cache_dir(cache, sizeof cache) : NULL;
+	so.flags = scan_flags;
 	idt_error err = {0};
 	idt_status st = idt_folder_new(&e->folder);
 	if (!st) st = idt_scanner_new(e->kb, e->folder, &so, &e->sc, &err);

@@ -16,7 +16,8 @@ static const idt_cli_command commands[] = {
     {"worker", "scan records from a NATS JetStream work queue (distributed scanning)",
      idt_cmd_worker},
     {"collect", "print the verdicts stored on a NATS JetStream results subject", idt_cmd_collect},
-    {"watch", "crawl monitored sources politely, preserve WARC evidence, track takedowns", idt_cmd_watch},
+    {"watch", "crawl monitored sources politely, preserve WARC evidence, track takedowns",
+     idt_cmd_watch},
     {"evidence", "verify, bundle and attach preserved WARC evidence", idt_cmd_evidence},
 };
 

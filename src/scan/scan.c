@@ -383,14 +383,26 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 	s->nhits = w;
 	resolve_same_span(sc, s->hits + from, s->nhits - from);
 	resolve_nested(sc, s->hits + from, s->nhits - from);
-	size_t ev_from = r->nev;
-	st = hits_to_evidence(sc, s, r, from);
-	if (st) return st;
-	sig_ctx c = {r, field, IDT_OK};
-	st = idt_signals_extract(f->text, f->len, on_signal, &c);
-	if (c.st) return c.st;
-	if (st && st != IDT_STOPPED) return st;
-	drop_known_cas(r, ev_from);
+	return hits_to_evidence(sc, s, r, from);
+}
+
+/* The structured signals of every field (after all terms, so that IDT_SCAN_LAZY_SIGNALS can
+ * skip records without any), minus CAS numbers the knowledge base already named. */
+static idt_status scan_signals(const idt_scanner *sc, const idt_field *fields, size_t nfields,
+                               idt_result *r)
+{
+	int any_term = 0;
+	for (size_t i = 0; i < r->nev && !any_term; i++)
+		any_term = r->ev[i].kind == IDT_EV_SUBSTANCE;
+	if ((sc->flags & IDT_SCAN_LAZY_SIGNALS) && !any_term) return IDT_OK;
+	size_t from = r->nev;
+	for (size_t i = 0; i < nfields; i++) {
+		sig_ctx c = {r, (uint32_t)i, IDT_OK};
+		idt_status st = idt_signals_extract(fields[i].text, fields[i].len, on_signal, &c);
+		if (c.st) return c.st;
+		if (st && st != IDT_STOPPED) return st;
+	}
+	if (any_term && sc->has_cas_terms && r->nev > from) drop_known_cas(r, 0);
 	return IDT_OK;
 }
 
@@ -412,6 +424,7 @@ IDT_API idt_status idt_scan(const idt_scanner *sc, idt_scratch *scratch, const i
 		r->field_len[i] = fields[i].len;
 	for (size_t i = 0; i < nfields && !st; i++)
 		st = scan_field(sc, scratch, &fields[i], (uint32_t)i, r);
+	if (!st) st = scan_signals(sc, fields, nfields, r);
 	if (!st) st = idt__scan_score(sc, r);
 	if (st) {
 		if (!*out)

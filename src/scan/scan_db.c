@@ -335,6 +335,7 @@ IDT_API idt_status idt_scanner_new(const idt_kb *kb, const idt_folder *folder,
 	if (!sc) return IDT_ENOMEM;
 	sc->kb = kb;
 	sc->folder = folder;
+	sc->flags = opts ? opts->flags : 0;
 	load_model(sc);
 	item *items = NULL;
 	size_t n = 0;

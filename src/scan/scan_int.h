@@ -64,6 +64,7 @@ struct idt_scanner {
 	char *strings; /* normal forms and run arrays of every pattern, one block */
 	int cached;    /* the database came from the cache */
 	scan_model model;
+	unsigned flags;    /* IDT_SCAN_* from the options */
 	int has_cas_terms; /* the kb has CAS numbers (verified against the original) */
 };
 
