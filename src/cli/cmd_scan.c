@@ -97,7 +97,10 @@ typedef struct rec_ent {
 	size_t nfields;
 	size_t name_off[MAX_FIELDS], name_len[MAX_FIELDS];
 	size_t text_off[MAX_FIELDS], text_len[MAX_FIELDS];
-	size_t prov_off, prov_len; /* provenance: JSON members text */
+	/* provenance, rendered as JSON only for the verdicts written out: strings are copied into
+	 * data NUL-terminated (offset SIZE_MAX for none) */
+	size_t prov_str[6]; /* file, url, msg_id, sender, date, chat */
+	uint64_t line, offset;
 } rec_ent;
 
 typedef struct batch {
@@ -237,11 +240,27 @@ static int batch_add(batch *b, const idt_record *rec)
 		e->text_len[i] = f->len;
 		if (!r) r = put_off(&b->data, f->text, f->len, &e->text_off[i]);
 	}
-	e->prov_off = b->data.len;
-	if (!r) r = idt_cli_provenance_json(&b->data, &rec->prov);
-	e->prov_len = b->data.len - e->prov_off;
+	const char *pv[6] = {rec->prov.file,   rec->prov.url,  rec->prov.msg_id,
+	                     rec->prov.sender, rec->prov.date, rec->prov.chat};
+	for (int k = 0; !r && k < 6; k++) {
+		e->prov_str[k] = SIZE_MAX;
+		if (pv[k]) r = put_off(&b->data, pv[k], strlen(pv[k]) + 1, &e->prov_str[k]);
+	}
+	e->line = rec->prov.line;
+	e->offset = rec->prov.offset;
 	if (!r) b->nrecs++;
 	return r;
+}
+
+/* The record's provenance as JSON members ("source":{...}) into out (emptied first). */
+static int render_provenance(const batch *b, const rec_ent *e, idt_sb *out)
+{
+	const char *s[6];
+	for (int k = 0; k < 6; k++)
+		s[k] = e->prov_str[k] == SIZE_MAX ? NULL : b->data.p + e->prov_str[k];
+	idt_provenance pv = {s[0], e->line, e->offset, s[1], s[2], s[3], s[4], s[5]};
+	out->len = 0;
+	return idt_cli_provenance_json(out, &pv);
 }
 
 /* ----- rendering -------------------------------------------------------------------------- */
@@ -249,10 +268,10 @@ static int batch_add(batch *b, const idt_record *rec)
 /* Appends a flagged verdict for the server's triage queue: the verdict, its provenance and
  * the original text of its fields (so that analysts see the evidence in context). */
 static int render_hit(const pipeline *p, batch *b, const rec_ent *e, const idt_result *res,
-                      const idt_field *fields, const char *id)
+                      const idt_field *fields, const char *id, const idt_sb *prov)
 {
 	idt_sb extra = {0};
-	int r = idt_sb_put(&extra, b->data.p + e->prov_off, e->prov_len);
+	int r = idt_sb_put(&extra, prov->p, prov->len);
 	if (!r) r = idt_sb_puts(&extra, ",\"fields\":{");
 	for (size_t k = 0; !r && k < e->nfields; k++) {
 		if (k) r = idt_sb_puts(&extra, ",");
@@ -281,7 +300,7 @@ static int render_hit(const pipeline *p, batch *b, const rec_ent *e, const idt_r
 
 /* Scans every record of b and renders its output. */
 static void batch_scan(pipeline *p, idt_scratch *scratch, idt_result **res, batch *b,
-                       size_t *invalid)
+                       size_t *invalid, idt_sb *prov)
 {
 	idt_field fields[MAX_FIELDS];
 	for (size_t i = 0; i < b->nrecs && !b->failed; i++) {
@@ -301,17 +320,21 @@ static void batch_scan(pipeline *p, idt_scratch *scratch, idt_result **res, batc
 		b->flagged += flagged;
 		if (!flagged && !p->opt->all) continue;
 		const char *id = e->id_off == SIZE_MAX ? NULL : b->data.p + e->id_off;
-		int r;
+		int r = 0;
 		if (p->opt->explain) {
 			r = idt_cli_explain(&b->out, p->kb, *res, fields, e->nfields, id, e->id_len,
 			                    p->opt->color);
 		} else {
-			r = idt_result_json(p->sc, *res, fields, e->nfields, id, e->id_len,
-			                    b->data.p + e->prov_off, e->prov_len, &b->out.p,
-			                    &b->out.len, &b->out.cap) != IDT_OK;
+			r = render_provenance(b, e, prov);
+			if (!r)
+				r = idt_result_json(p->sc, *res, fields, e->nfields, id, e->id_len,
+				                    prov->p, prov->len, &b->out.p, &b->out.len,
+				                    &b->out.cap) != IDT_OK;
 			if (!r) r = idt_sb_puts(&b->out, "\n");
 		}
-		if (!r && flagged && p->opt->submit) r = render_hit(p, b, e, *res, fields, id);
+		if (!r && flagged && p->opt->submit)
+			r = render_provenance(b, e, prov) ||
+			    render_hit(p, b, e, *res, fields, id, prov);
 		if (r) b->failed = 1;
 	}
 }
@@ -321,6 +344,7 @@ static void *worker_main(void *arg)
 	pipeline *p = arg;
 	idt_scratch *scratch = NULL;
 	idt_result *res = NULL;
+	idt_sb prov = {0}; /* the provenance of the verdict being written */
 	int ok = idt_scratch_new(p->sc, &scratch) == IDT_OK;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
@@ -335,7 +359,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		size_t invalid = 0;
 		if (ok)
-			batch_scan(p, scratch, &res, b, &invalid);
+			batch_scan(p, scratch, &res, b, &invalid, &prov);
 		else
 			b->failed = 1;
 		pthread_mutex_lock(&p->mu);
@@ -346,6 +370,7 @@ static void *worker_main(void *arg)
 	}
 	idt_result_free(res);
 	idt_scratch_free(scratch);
+	idt_sb_free(&prov);
 	return NULL;
 }
 
