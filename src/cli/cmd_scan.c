@@ -72,7 +72,8 @@ static const char scan_usage[] =
     "                         SUBJECT, for 'interdict worker' processes to scan\n"
     "\n"
     "Performance:\n"
-    "  -j, --threads N        scanning threads (default: all cores)\n"
+    "  -j, --threads N        threads that scan, the reading thread included (default:\n"
+    "                         all cores)\n"
     "  -h, --help             this manual\n"
     "\n"
     "Bad input (invalid JSON, a missing text field, a record over 16 MiB, NUL bytes) is\n"
@@ -146,7 +147,14 @@ typedef struct pipeline {
 	size_t next_seq;   /* the seq of the next batch made */
 	size_t live;       /* batches in existence */
 	int closing;       /* no more batches will come */
-	int fatal;         /* out of memory or a write error: stop everything */
+	size_t queued;     /* batches waiting in the work queue */
+	int nworkers;      /* scanning threads besides the reading thread (threads - 1) */
+	struct {           /* the reading thread's own scanning state (it scans too) */
+		idt_scratch *scratch;
+		idt_result *res;
+		idt_sb prov;
+	} main;
+	int fatal; /* out of memory or a write error: stop everything */
 	size_t records, flagged, malformed, invalid_utf8;
 	size_t submitted;  /* hits accepted by the server (--submit) */
 	idt_nats *nats;    /* --publish: the link, else NULL */
@@ -204,8 +212,21 @@ static void work_push(pipeline *p, batch *b)
 	else
 		p->work_head = b;
 	p->work_tail = b;
+	p->queued++;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* Takes the oldest waiting batch, or NULL; with `if_more_than`, only when more than that many
+ * are waiting (the reading thread leaves the workers their share).  Call with mu held. */
+static batch *work_take(pipeline *p, size_t if_more_than)
+{
+	batch *b = p->queued > if_more_than ? p->work_head : NULL;
+	if (!b) return NULL;
+	p->work_head = b->next;
+	if (!p->work_head) p->work_tail = NULL;
+	p->queued--;
+	return b;
 }
 
 /* ----- copying a record into a batch ------------------------------------------------------ */
@@ -339,39 +360,54 @@ static void batch_scan(pipeline *p, idt_scratch *scratch, idt_result **res, batc
 	}
 }
 
+/* Scans a batch taken from the queue and hands it to the writer. */
+static void process_one(pipeline *p, idt_scratch *scratch, idt_result **res, idt_sb *prov, batch *b)
+{
+	size_t invalid = 0;
+	if (scratch)
+		batch_scan(p, scratch, res, b, &invalid, prov);
+	else
+		b->failed = 1;
+	pthread_mutex_lock(&p->mu);
+	p->invalid_utf8 += invalid;
+	p->done[b->seq % p->ring] = b;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void *worker_main(void *arg)
 {
 	pipeline *p = arg;
 	idt_scratch *scratch = NULL;
 	idt_result *res = NULL;
 	idt_sb prov = {0}; /* the provenance of the verdict being written */
-	int ok = idt_scratch_new(p->sc, &scratch) == IDT_OK;
+	if (idt_scratch_new(p->sc, &scratch) != IDT_OK) scratch = NULL;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->work_head && !p->closing && !p->fatal) pthread_cond_wait(&p->cv, &p->mu);
-		batch *b = p->work_head;
-		if (!b || p->fatal) {
-			pthread_mutex_unlock(&p->mu);
-			break;
-		}
-		p->work_head = b->next;
-		if (!p->work_head) p->work_tail = NULL;
+		batch *b = p->fatal ? NULL : work_take(p, 0);
 		pthread_mutex_unlock(&p->mu);
-		size_t invalid = 0;
-		if (ok)
-			batch_scan(p, scratch, &res, b, &invalid, &prov);
-		else
-			b->failed = 1;
-		pthread_mutex_lock(&p->mu);
-		p->invalid_utf8 += invalid;
-		p->done[b->seq % p->ring] = b;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
+		if (!b) break;
+		process_one(p, scratch, &res, &prov, b);
 	}
 	idt_result_free(res);
 	idt_scratch_free(scratch);
 	idt_sb_free(&prov);
 	return NULL;
+}
+
+/* The reading thread scans too: after handing on a batch it takes one back whenever more
+ * are waiting than the workers can start on (with no workers, every batch), so that
+ * `--threads N` keeps N cores scanning rather than N workers and an idle reader. */
+static void reader_helps(pipeline *p, size_t if_more_than)
+{
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		batch *b = p->fatal ? NULL : work_take(p, if_more_than);
+		pthread_mutex_unlock(&p->mu);
+		if (!b) return;
+		process_one(p, p->main.scratch, &p->main.res, &p->main.prov, b);
+	}
 }
 
 /* ----- writer and progress ----------------------------------------------------------------- */
@@ -587,6 +623,7 @@ static int read_input(pipeline *p, const char *path, batch **cur, uint64_t *base
 			(*cur)->in_bytes = *base + idt_reader_bytes(rd);
 			work_push(p, *cur);
 			*cur = NULL;
+			reader_helps(p, (size_t)p->nworkers);
 		}
 		if (p->fatal) {
 			rc = -1;
@@ -673,7 +710,9 @@ static uint64_t total_size(char **files, int n)
 static int run_pipeline(pipeline *p, char **files, int nfiles)
 {
 	int nthreads = p->opt->threads;
+	p->nworkers = nthreads - 1;
 	pthread_t *workers = calloc((size_t)nthreads, sizeof *workers);
+	if (idt_scratch_new(p->sc, &p->main.scratch) != IDT_OK) p->main.scratch = NULL;
 	p->ring = (size_t)nthreads * 2 + 2;
 	p->done = calloc(p->ring, sizeof *p->done);
 	if (!workers || !p->done) {
@@ -684,14 +723,14 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	pthread_cond_init(&p->cv, NULL);
 	p->t0 = now_s();
 	int started = 0;
-	for (; started < nthreads; started++)
+	for (; started < p->nworkers; started++)
 		if (pthread_create(&workers[started], NULL, worker_main, p)) break;
 	writer_arg wa = {p, NULL};
 	if (p->opt->submit && !(wa.sub = idt_submitter_new(p->opt->submit, p->opt->token)))
 		return -1;
 	pthread_t writer;
 	int have_writer = pthread_create(&writer, NULL, writer_main, &wa) == 0;
-	int rc = started && have_writer ? 0 : -1;
+	int rc = started == p->nworkers && p->main.scratch && have_writer ? 0 : -1;
 	batch *cur = NULL;
 	uint64_t base = 0;
 	char *stdin_only[] = {"-"};
@@ -705,6 +744,7 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 		cur->in_bytes = base;
 		work_push(p, cur);
 	}
+	reader_helps(p, 0); /* the input is read: help with whatever is still waiting */
 	pthread_mutex_lock(&p->mu);
 	p->closing = 1;
 	pthread_cond_broadcast(&p->cv);
@@ -726,6 +766,9 @@ static int run_pipeline(pipeline *p, char **files, int nfiles)
 	}
 	free(p->done);
 	free(workers);
+	idt_result_free(p->main.res);
+	idt_scratch_free(p->main.scratch);
+	idt_sb_free(&p->main.prov);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 	return rc;
