@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "server.h"
@@ -292,6 +293,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r = calloc(1, sizeof *r);
 		if (!r) return MHD_NO;
 		r->srv = srv, r->conn = c, r->method = method, r->url = url, r->fd = -1;
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r->t0 = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 		r->body.cap_limit = strstr(url, "/attachments") ? IDT_ATTACH_CAP : IDT_BODY_CAP;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > r->body.cap_limit) r->too_big = true;
@@ -310,6 +314,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		               (unsigned)r->body.cap_limit);
 	} else if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0) {
 		idt__route(r);
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		idt__metrics_request(srv, method, r->status,
+		                     (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 - r->t0);
 	} else {
 		serve_static(r);
 	}
@@ -408,6 +416,12 @@ idt_status idt__server_start(const idt_server_opts *opts, idt_store *st, const i
 		free(srv);
 		return IDT_ENOMEM;
 	}
+	if (idt__metrics_init(srv) != IDT_OK) {
+		*errmsg = "out of memory";
+		idt__auth_free(srv);
+		free(srv);
+		return IDT_ENOMEM;
+	}
 	unsigned threads = opts->threads ? opts->threads : 4;
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, on_request, srv,
@@ -419,6 +433,7 @@ idt_status idt__server_start(const idt_server_opts *opts, idt_store *st, const i
 	if (!d) {
 		*errmsg = "cannot listen on the address (in use, or not allowed)";
 		idt__auth_free(srv);
+		idt__metrics_free(srv);
 		free(srv);
 		return IDT_EIO;
 	}
@@ -456,5 +471,6 @@ void idt__server_stop(idt_server *srv)
 	if (srv->mhd) MHD_stop_daemon(srv->mhd);
 	idt__webhook_stop(srv);
 	idt__auth_free(srv);
+	idt__metrics_free(srv);
 	free(srv);
 }

@@ -32,6 +32,7 @@ static int h_health(idt_req *r, char **p)
 
 static const route routes[] = {
     {"GET", "/api/v1/health", h_health, 0, 0, PUBLIC},
+    {"GET", "/api/v1/metrics", idt__h_metrics, IDT_ROLE_ADMIN, R, 0}, /* metrics.c */
     {"POST", "/api/v1/auth/login", idt__h_login, 0, 0, PUBLIC},
     {"POST", "/api/v1/auth/logout", idt__h_logout, IDT_ROLE_VIEWER, 0, 0},
     {"GET", "/api/v1/auth/me", idt__h_me, IDT_ROLE_VIEWER, 0, 0},

@@ -26,6 +26,7 @@ int idt__h_attachment_put(idt_req *r, char **p);
 int idt__h_attachment_get(idt_req *r, char **p);
 int idt__h_stats(idt_req *r, char **p);
 int idt__h_incident_history(idt_req *r, char **p);
+int idt__h_metrics(idt_req *r, char **p);
 int idt__h_substances(idt_req *r, char **p);
 int idt__h_warnings(idt_req *r, char **p);
 int idt__h_warnings_atom(idt_req *r, char **p);

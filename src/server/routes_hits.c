@@ -89,6 +89,7 @@ int idt__h_hits_post(idt_req *r, char **p)
 		idt__reply_status(r, s);
 		goto out;
 	}
+	idt__metrics_hits(r->srv, n);
 	idt__reply(r, created ? 201 : 200,
 	           json_pack("{s:o,s:I,s:I}", "results", results, "created", (json_int_t)created,
 	                     "merged", (json_int_t)merged_n));

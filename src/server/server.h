@@ -68,6 +68,7 @@ typedef struct idt_req {
 	idt_buf body; /* capped at IDT_BODY_CAP or IDT_ATTACH_CAP */
 	bool too_big;
 	char addr[64]; /* client address */
+	double t0;     /* when the request arrived (monotonic seconds), for the latency metric */
 	/* authentication (auth.c) */
 	bool authed;
 	bool via_cookie; /* session cookie (CSRF applies) rather than a bearer token */
@@ -102,7 +103,14 @@ struct idt_server {
 	char dummy_hash[256]; /* for timing-even logins of unknown users */
 	void *limiter;        /* auth.c */
 	void *webhook;        /* webhook.c */
+	void *metrics;        /* metrics.c */
 };
+
+/* metrics.c: Prometheus counters of the API (GET /api/v1/metrics). */
+idt_status idt__metrics_init(idt_server *srv);
+void idt__metrics_free(idt_server *srv);
+void idt__metrics_request(idt_server *srv, const char *method, int status, double seconds);
+void idt__metrics_hits(idt_server *srv, size_t n);
 
 /* Sets an error response {"error": {"code", "message"}}; returns 0 for handler chaining. */
 int idt__reply_err(idt_req *r, int status, const char *code, const char *fmt, ...)
