@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(path, s, pl);
 		path[pl] = 0;
 		if (tab) {
-			size_t al = first - pl - 1;
+			/* from the tab, not from the (possibly cut) path length */
+			size_t al = first - (size_t)(tab - s) - 1;
 			if (al > sizeof agent - 1) al = sizeof agent - 1;
 			memcpy(agent, tab + 1, al);
 			agent[al] = 0;
