@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "graph.h"
 #include "pg_int.h"
 #include "util/util.h"
 
@@ -761,40 +762,7 @@ PG_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 
 /* ---------------------------------------------------------------- network graph */
 
-typedef struct graph {
-	json_t *nodes, *edges, *seen; /* seen: node id -> true */
-	int truncated;
-} graph;
-
-static int add_node(graph *g, const char *key, json_t *node)
-{
-	if (json_object_get(g->seen, key)) {
-		json_decref(node);
-		return 0;
-	}
-	if (json_array_size(g->nodes) >= PG_NET_MAX_NODES) {
-		g->truncated = 1;
-		json_decref(node);
-		return -1;
-	}
-	json_object_set_new(g->seen, key, json_true());
-	json_object_set_new(node, "id", json_string(key));
-	json_array_append_new(g->nodes, node);
-	return 1;
-}
-
-static void add_edge(graph *g, const char *a, const char *b, const char *kind, const char *det)
-{
-	char key[96];
-	snprintf(key, sizeof key, "e:%s|%s|%s", a, b, kind);
-	if (json_object_get(g->seen, key)) return;
-	json_object_set_new(g->seen, key, json_true());
-	json_array_append_new(g->edges, json_pack("{s:s,s:s,s:s,s:s?}", "source", a, "target", b,
-	                                          "kind", kind, "detail", det));
-}
-
-/* Row k of res: id, title, type, org name, occurred_on. */
-static int add_incident_node(graph *g, const PGresult *res, int k)
+static int add_incident_node(idt__graph *g, const PGresult *res, int k)
 {
 	char key[32];
 	int64_t id = idt__pg_int(res, k, 0);
@@ -803,12 +771,12 @@ static int add_incident_node(graph *g, const PGresult *res, int k)
 	                      (json_int_t)id, "title", idt__pg_text(res, k, 1), "type",
 	                      idt__pg_text(res, k, 2), "org", idt__pg_text(res, k, 3),
 	                      "occurred_on", idt__pg_text(res, k, 4));
-	return add_node(g, key, n);
+	return idt__graph_add_node(g, key, n);
 }
 
 /* Expands incident id: its observables, the visible incidents sharing them, its route links.
  * New incident ids go to next. */
-static idt_status expand(PGconn *c, graph *g, int64_t id, int64_t org, json_t *next)
+static idt_status expand(PGconn *c, idt__graph *g, int64_t id, int64_t org, json_t *next)
 {
 	char ikey[32];
 	snprintf(ikey, sizeof ikey, "i:%lld", (long long)id);
@@ -823,11 +791,11 @@ static idt_status expand(PGconn *c, graph *g, int64_t id, int64_t org, json_t *n
 		int64_t oid = idt__pg_int(s, k, 0);
 		char okey[32];
 		snprintf(okey, sizeof okey, "o:%lld", (long long)oid);
-		int fresh = add_node(g, okey,
+		int fresh = idt__graph_add_node(g, okey,
 		                     json_pack("{s:s,s:s,s:s}", "kind", "observable", "type",
 		                               PQgetvalue(s, k, 1), "value", PQgetvalue(s, k, 2)));
 		if (fresh < 0) break;
-		add_edge(g, ikey, okey, "has", NULL);
+		idt__graph_add_edge(g, ikey, okey, "has", NULL);
 		if (!fresh) continue;
 		PGresult *o = idt__pg_q(
 		    c, &st,
@@ -842,7 +810,7 @@ static idt_status expand(PGconn *c, graph *g, int64_t id, int64_t org, json_t *n
 			snprintf(k2, sizeof k2, "i:%lld", (long long)idt__pg_int(o, j, 0));
 			int f2 = add_incident_node(g, o, j);
 			if (f2 < 0) break;
-			add_edge(g, k2, okey, "has", NULL);
+			idt__graph_add_edge(g, k2, okey, "has", NULL);
 			if (f2) json_array_append_new(next, json_integer(idt__pg_int(o, j, 0)));
 		}
 		PQclear(o);
@@ -863,7 +831,7 @@ static idt_status expand(PGconn *c, graph *g, int64_t id, int64_t org, json_t *n
 		snprintf(k2, sizeof k2, "i:%lld", (long long)idt__pg_int(s, k, 0));
 		int f2 = add_incident_node(g, s, k);
 		if (f2 < 0) break;
-		add_edge(g, ikey, k2, "route", idt__pg_text(s, k, 5));
+		idt__graph_add_edge(g, ikey, k2, "route", idt__pg_text(s, k, 5));
 		if (f2) json_array_append_new(next, json_integer(idt__pg_int(s, k, 0)));
 	}
 	PQclear(s);
@@ -873,7 +841,7 @@ static idt_status expand(PGconn *c, graph *g, int64_t id, int64_t org, json_t *n
 PG_DECL(idt_status, incident_network, const idt_actor *a, int64_t id, int depth, json_t **out)
 {
 	*out = NULL;
-	graph g = {json_array(), json_array(), json_object(), 0};
+	idt__graph g = {json_array(), json_array(), json_object(), 0};
 	json_t *frontier = json_array(), *visited = json_array();
 	PGconn *c = idt__pg_acquire(st);
 	idt_status r = IDT_OK;

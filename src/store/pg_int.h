@@ -22,7 +22,6 @@
 
 #define PG_ROUTE_WINDOW  30   /* days: same substance on the same route within +-30 days */
 #define PG_CORR_CAP      1000 /* links made per observable on one save */
-#define PG_NET_MAX_NODES 500  /* network graph size cap */
 #define PG_POOL_DEFAULT  8
 #define PG_POOL_MAX      64
 #define PG_MAX_PARAMS    24

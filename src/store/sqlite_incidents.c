@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "graph.h"
 #include "sqlite_int.h"
 #include "util/util.h"
 
@@ -798,39 +799,7 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 
 /* ---------------------------------------------------------------- network graph */
 
-typedef struct graph {
-	json_t *nodes, *edges, *seen; /* seen: node id -> true */
-	int truncated;
-} graph;
-
-static int add_node(graph *g, const char *key, json_t *node)
-{
-	if (json_object_get(g->seen, key)) {
-		json_decref(node);
-		return 0;
-	}
-	if (json_array_size(g->nodes) >= SQ_NET_MAX_NODES) {
-		g->truncated = 1;
-		json_decref(node);
-		return -1;
-	}
-	json_object_set_new(g->seen, key, json_true());
-	json_object_set_new(node, "id", json_string(key));
-	json_array_append_new(g->nodes, node);
-	return 1;
-}
-
-static void add_edge(graph *g, const char *a, const char *b, const char *kind, const char *det)
-{
-	char key[96];
-	snprintf(key, sizeof key, "e:%s|%s|%s", a, b, kind);
-	if (json_object_get(g->seen, key)) return;
-	json_object_set_new(g->seen, key, json_true());
-	json_array_append_new(g->edges, json_pack("{s:s,s:s,s:s,s:s?}", "source", a, "target", b,
-	                                          "kind", kind, "detail", det));
-}
-
-static int add_incident_node(graph *g, sqlite3_stmt *s)
+static int add_incident_node(idt__graph *g, sqlite3_stmt *s)
 {
 	char key[32];
 	snprintf(key, sizeof key, "i:%lld", (long long)sqlite3_column_int64(s, 0));
@@ -838,12 +807,12 @@ static int add_incident_node(graph *g, sqlite3_stmt *s)
 	                      (json_int_t)sqlite3_column_int64(s, 0), "title", idt__sq_text(s, 1),
 	                      "type", idt__sq_text(s, 2), "org", idt__sq_text(s, 3), "occurred_on",
 	                      idt__sq_text(s, 4));
-	return add_node(g, key, n);
+	return idt__graph_add_node(g, key, n);
 }
 
 /* Expands incident id: its observables, the visible incidents sharing them, its route links.
  * New incident ids go to next. */
-static idt_status expand(sqlite3 *db, graph *g, int64_t id, int64_t org, json_t *next)
+static idt_status expand(sqlite3 *db, idt__graph *g, int64_t id, int64_t org, json_t *next)
 {
 	char ikey[32];
 	snprintf(ikey, sizeof ikey, "i:%lld", (long long)id);
@@ -858,11 +827,11 @@ static idt_status expand(sqlite3 *db, graph *g, int64_t id, int64_t org, json_t 
 		int64_t oid = sqlite3_column_int64(s, 0);
 		char okey[32];
 		snprintf(okey, sizeof okey, "o:%lld", (long long)oid);
-		int fresh = add_node(g, okey,
+		int fresh = idt__graph_add_node(g, okey,
 		                     json_pack("{s:s,s:s,s:s}", "kind", "observable", "type",
 		                               idt__sq_text(s, 1), "value", idt__sq_text(s, 2)));
 		if (fresh < 0) break;
-		add_edge(g, ikey, okey, "has", NULL);
+		idt__graph_add_edge(g, ikey, okey, "has", NULL);
 		if (!fresh) continue;
 		sqlite3_stmt *o = idt__sq_prep(
 		    db,
@@ -878,7 +847,7 @@ static idt_status expand(sqlite3 *db, graph *g, int64_t id, int64_t org, json_t 
 			snprintf(k2, sizeof k2, "i:%lld", (long long)sqlite3_column_int64(o, 0));
 			int f2 = add_incident_node(g, o);
 			if (f2 < 0) break;
-			add_edge(g, k2, okey, "has", NULL);
+			idt__graph_add_edge(g, k2, okey, "has", NULL);
 			if (f2)
 				json_array_append_new(next,
 				                      json_integer(sqlite3_column_int64(o, 0)));
@@ -902,7 +871,7 @@ static idt_status expand(sqlite3 *db, graph *g, int64_t id, int64_t org, json_t 
 		snprintf(k2, sizeof k2, "i:%lld", (long long)sqlite3_column_int64(s, 0));
 		int f2 = add_incident_node(g, s);
 		if (f2 < 0) break;
-		add_edge(g, ikey, k2, "route", idt__sq_text(s, 5));
+		idt__graph_add_edge(g, ikey, k2, "route", idt__sq_text(s, 5));
 		if (f2) json_array_append_new(next, json_integer(sqlite3_column_int64(s, 0)));
 	}
 	sqlite3_finalize(s);
@@ -912,7 +881,7 @@ static idt_status expand(sqlite3 *db, graph *g, int64_t id, int64_t org, json_t 
 SQ_DECL(idt_status, incident_network, const idt_actor *a, int64_t id, int depth, json_t **out)
 {
 	*out = NULL;
-	graph g = {json_array(), json_array(), json_object(), 0};
+	idt__graph g = {json_array(), json_array(), json_object(), 0};
 	json_t *frontier = json_array(), *visited = json_array();
 	sqlite3 *db = idt__sq_acquire(st);
 	idt_status r = IDT_OK;

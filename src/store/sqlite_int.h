@@ -16,7 +16,6 @@
 #define SQ_SCHEMA_VERSION 3
 #define SQ_ROUTE_WINDOW   30   /* days: same substance on the same route within +-30 days */
 #define SQ_CORR_CAP       1000 /* links made per observable or route on one save */
-#define SQ_NET_MAX_NODES  500  /* network graph size cap */
 
 /* The visibility predicate for incident alias i; binds parameter :org. */
 #define SQ_VISIBLE(i)                                                                              \
