@@ -55,6 +55,12 @@ static const route routes[] = {
     {"GET", "/api/v1/incidents/{}/history", idt__h_incident_history, IDT_ROLE_VIEWER, R, 0},
     {"POST", "/api/v1/incidents/{}/attachments", idt__h_attachment_put, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/incidents/{}/attachments/{}", idt__h_attachment_get, IDT_ROLE_VIEWER, R, 0},
+    /* takedown tracking (issue 10): routes_takedowns.c */
+    {"POST", "/api/v1/incidents/{}/takedowns", idt__h_takedown_create, IDT_ROLE_ANALYST, W, 0},
+    {"GET", "/api/v1/incidents/{}/takedowns", idt__h_takedowns_of_incident, IDT_ROLE_VIEWER, R,
+     0},
+    {"GET", "/api/v1/takedowns", idt__h_takedowns_list, IDT_ROLE_VIEWER, R, 0},
+    {"PATCH", "/api/v1/takedowns/{}", idt__h_takedown_patch, IDT_ROLE_ANALYST, W, 0},
     {"GET", "/api/v1/stats", idt__h_stats, IDT_ROLE_VIEWER, R, 0},
     {"GET", "/api/v1/substances", idt__h_substances, IDT_ROLE_VIEWER, R, 0},
 

@@ -31,6 +31,12 @@ int idt__h_substances(idt_req *r, char **p);
 int idt__h_warnings(idt_req *r, char **p);
 int idt__h_warnings_atom(idt_req *r, char **p);
 
+/* routes_takedowns.c (issue 10: takedown tracking) */
+int idt__h_takedown_create(idt_req *r, char **p);
+int idt__h_takedowns_of_incident(idt_req *r, char **p);
+int idt__h_takedowns_list(idt_req *r, char **p);
+int idt__h_takedown_patch(idt_req *r, char **p);
+
 /* routes_hits.c */
 int idt__h_hits_post(idt_req *r, char **p);
 int idt__h_hits_list(idt_req *r, char **p);

@@ -310,6 +310,14 @@ int idt__h_stats(idt_req *r, char **p)
 		json_object_set_new(x, "name", json_string(sub->name));
 		json_object_set_new(x, "class", json_string(idt_class_name(sub->cls)));
 	}
+	/* issue 10: time to takedown over the incidents the caller may see */
+	json_t *td = NULL;
+	s = ST(r)->ops->takedown_stats(ST(r), &r->actor, &td);
+	if (s != IDT_OK) {
+		json_decref(out);
+		return idt__reply_status(r, s);
+	}
+	json_object_set_new(out, "takedowns", td);
 	return idt__reply(r, 200, out);
 }
 

@@ -396,6 +396,14 @@ PG_DECL(idt_status, notif_list, const idt_actor *a, int64_t limit, json_t **out)
 PG_DECL(idt_status, notif_mark_read, const idt_actor *a, int64_t id);
 PG_DECL(idt_status, webhook_claim, int64_t limit, json_t **out);
 
+/* issue 10: takedown tracking (pg_takedowns.c) */
+PG_DECL(idt_status, takedown_create, const idt_actor *a, int64_t incident_id, json_t *doc,
+        json_t **out);
+PG_DECL(idt_status, takedown_list, const idt_actor *a, int64_t incident_id, bool open_only,
+        const char *platform, json_t **out);
+PG_DECL(idt_status, takedown_check, const idt_actor *a, int64_t id, json_t *doc, json_t **out);
+PG_DECL(idt_status, takedown_stats, const idt_actor *a, json_t **out);
+
 const idt_store_ops idt__pg_ops = {
     .close = idt__pg_close,
     .org_create = org_create,
@@ -443,4 +451,8 @@ const idt_store_ops idt__pg_ops = {
     .notif_list = idt__pg_notif_list,
     .notif_mark_read = idt__pg_notif_mark_read,
     .webhook_claim = idt__pg_webhook_claim,
+    .takedown_create = idt__pg_takedown_create,
+    .takedown_list = idt__pg_takedown_list,
+    .takedown_check = idt__pg_takedown_check,
+    .takedown_stats = idt__pg_takedown_stats,
 };

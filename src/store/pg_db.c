@@ -142,6 +142,13 @@ static const char *const migrations[] = {
     " s.substance FROM incident_substances s WHERE s.incident_id = i.id UNION ALL SELECT"
     " DISTINCT c.role, c.country FROM incident_countries c WHERE c.incident_id = i.id AND"
     " c.role IN ('origin', 'destination')) k GROUP BY 1, 2, 3, 4, 5, 6;",
+    /* 4: takedown tracking (issue 10), as in the SQLite backend (pg_takedowns.c) */
+    "CREATE TABLE takedowns(id BIGSERIAL PRIMARY KEY, incident_id BIGINT NOT NULL"
+    " REFERENCES incidents(id) ON DELETE CASCADE, url TEXT NOT NULL, platform TEXT NOT NULL,"
+    " reference TEXT NOT NULL DEFAULT '', reported_at BIGINT NOT NULL, gone_at BIGINT,"
+    " how TEXT, last_check BIGINT, checks BIGINT NOT NULL DEFAULT 0, created_by BIGINT"
+    " REFERENCES users(id), created_at BIGINT NOT NULL, UNIQUE (incident_id, url, reference));"
+    "CREATE INDEX takedowns_open ON takedowns(gone_at, id);",
 };
 
 static bool cmd_ok(PGconn *c, const char *sql)

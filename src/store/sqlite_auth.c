@@ -435,6 +435,14 @@ SQ_DECL(idt_status, notif_mark_read, const idt_actor *a, int64_t id);
 SQ_DECL(idt_status, webhook_claim, int64_t limit, json_t **out);
 void idt__sq_close(idt_store *st);
 
+/* issue 10: takedown tracking (sqlite_takedowns.c) */
+SQ_DECL(idt_status, takedown_create, const idt_actor *a, int64_t incident_id, json_t *doc,
+        json_t **out);
+SQ_DECL(idt_status, takedown_list, const idt_actor *a, int64_t incident_id, bool open_only,
+        const char *platform, json_t **out);
+SQ_DECL(idt_status, takedown_check, const idt_actor *a, int64_t id, json_t *doc, json_t **out);
+SQ_DECL(idt_status, takedown_stats, const idt_actor *a, json_t **out);
+
 const idt_store_ops idt__sq_ops = {
     .close = idt__sq_close,
     .org_create = org_create,
@@ -482,4 +490,8 @@ const idt_store_ops idt__sq_ops = {
     .notif_list = idt__sq_notif_list,
     .notif_mark_read = idt__sq_notif_mark_read,
     .webhook_claim = idt__sq_webhook_claim,
+    .takedown_create = idt__sq_takedown_create,
+    .takedown_list = idt__sq_takedown_list,
+    .takedown_check = idt__sq_takedown_check,
+    .takedown_stats = idt__sq_takedown_stats,
 };

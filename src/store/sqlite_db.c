@@ -257,6 +257,14 @@ static const char *const migrations[] = {
     " i.status = 'draft', c.role, c.country, count(DISTINCT i.id) FROM incidents i JOIN"
     " incident_countries c ON c.incident_id = i.id WHERE c.role IN ('origin', 'destination')"
     " GROUP BY 1, 2, 3, 4, 5, 6;",
+    /* 4: takedown tracking (issue 10): an incident's listings reported to a platform, and when
+     * each was seen gone (sqlite_takedowns.c) */
+    "CREATE TABLE takedowns(id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL"
+    " REFERENCES incidents(id) ON DELETE CASCADE, url TEXT NOT NULL, platform TEXT NOT NULL,"
+    " reference TEXT NOT NULL DEFAULT '', reported_at INTEGER NOT NULL, gone_at INTEGER,"
+    " how TEXT, last_check INTEGER, checks INTEGER NOT NULL DEFAULT 0, created_by INTEGER"
+    " REFERENCES users(id), created_at INTEGER NOT NULL, UNIQUE (incident_id, url, reference));"
+    "CREATE INDEX takedowns_open ON takedowns(gone_at, id);",
 };
 
 /* Applies the missing migrations.  The version is read inside the write transaction, so that

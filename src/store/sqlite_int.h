@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 #include "store.h"
 
-#define SQ_SCHEMA_VERSION 3
+#define SQ_SCHEMA_VERSION 4
 #define SQ_ROUTE_WINDOW   30   /* days: same substance on the same route within +-30 days */
 #define SQ_CORR_CAP       1000 /* links made per observable or route on one save */
 

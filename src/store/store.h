@@ -150,6 +150,27 @@ typedef struct idt_store_ops {
 	idt_status (*warnings_list)(idt_store *st, int64_t limit, json_t **out);
 	idt_status (*stats)(idt_store *st, const idt_actor *a, json_t **out);
 
+	/* ---- takedowns (issue 10): listings of an incident reported to a platform ----
+	 * Visible with their incident; changed only by the incident's organisation (IDT_EDENIED for
+	 * a reader of a shared incident); shapes in takedown.h; every change audited. */
+	/* Records a report: doc {url, platform, reference, reported_at (unix seconds)}, validated.
+	 * IDT_ECONFLICT if the incident already has this url with this reference. */
+	idt_status (*takedown_create)(idt_store *st, const idt_actor *a, int64_t incident_id,
+	                              json_t *doc, json_t **out);
+	/* The takedowns of incident_id (IDT_ENOTFOUND unless visible), or with incident_id 0 of
+	 * every incident visible to the actor; open_only: not yet gone; platform NULL: any.  Oldest
+	 * first, at most IDT__TAKEDOWN_LIST_MAX. */
+	idt_status (*takedown_list)(idt_store *st, const idt_actor *a, int64_t incident_id,
+	                            bool open_only, const char *platform, json_t **out);
+	/* Records a check of takedown id: doc {checked_at, gone_at?, how?} (unix seconds).  checks
+	 * and last_check always change; gone_at and how only the first time the listing is seen
+	 * gone.  IDT_EINVAL if gone_at is before the report. */
+	idt_status (*takedown_check)(idt_store *st, const idt_actor *a, int64_t id, json_t *doc,
+	                             json_t **out);
+	/* The time-to-takedown aggregates over the incidents visible to the actor
+	 * (idt__takedown_stats). */
+	idt_status (*takedown_stats)(idt_store *st, const idt_actor *a, json_t **out);
+
 	/* ---- triage queue ---- */
 	/* Stores one validated hit (id computed by the caller) for the actor's organisation;
 	 * merges with an identical one.  *merged set to true when it already existed. */
