@@ -4,6 +4,12 @@
  * hits to the server's triage queue with their source (URL, platform, fetch time, WARC record
  * and file SHA-256, internet-pharmacy assessment).  Subcommands: `report-takedown` marks a
  * listing as reported to a platform, `takedowns` lists them with the time to takedown.
+ *
+ * With --submit, the server's takedown tracking (issue 10) is used too: each round pulls the
+ * open takedowns of the incidents the token's organisation owns (GET /api/v1/takedowns
+ * ?open=true), re-checks them with the local ones and records every result on the server
+ * (PATCH /api/v1/takedowns/{id}); `report-takedown --submit URL --incident ID` reports a
+ * listing on the server instead of the state database.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include "cli.h"
@@ -22,7 +29,7 @@
 static const char usage_text[] =
     "usage: interdict watch --list FILE [OPTIONS]\n"
     "       interdict watch report-takedown --url URL --platform NAME --reference REF\n"
-    "                       [--at TIME] [--state FILE]\n"
+    "                       [--at TIME] [--state FILE | --submit URL --incident ID]\n"
     "       interdict watch takedowns [--json] [--state FILE]\n"
     "\n"
     "Crawls the monitored sources of a watch list politely (robots.txt, per-host rate limits),\n"
@@ -37,18 +44,22 @@ static const char usage_text[] =
     "      --once             run one round of every source, then exit (tests, cron)\n"
     "      --check            check the watch list and print every source with its\n"
     "                         effective settings (defaults filled in); fetch nothing\n"
-    "      --submit URL       send hits to the server's triage queue at URL\n"
+    "      --submit URL       send hits to the server's triage queue at URL, and re-check\n"
+    "                         the server's open takedowns, recording the results there\n"
     "      --token TOKEN      API token for --submit (default: $INTERDICT_TOKEN)\n"
     "      --timeout SECONDS  per request (default 30)\n"
     "      --max-bytes N      largest response kept (default 8M; longer ones are cut)\n"
     "      --kb-extra FILE    also load this knowledge-base file (repeatable)\n"
     "      --no-cache         do not use the compiled-database cache\n"
     "      --quiet            no progress on standard error\n"
+    "      --incident ID      report-takedown: the server's incident the listing belongs to\n"
     "  -h, --help             this help\n"
     "\n"
     "report-takedown marks URL as reported to a platform (--at: ISO 8601 UTC, default now);\n"
     "every round re-checks it and records when it disappeared (HTTP 404/410 or no longer\n"
     "flagged).  takedowns lists them with the time from report to takedown (--json: as JSON).\n"
+    "With --submit URL --incident ID (and --token), report-takedown records the report on the\n"
+    "server, on that incident, instead: every watch with --submit re-checks it from then on.\n"
     "\n"
     "Exit status: 0 done (or stopped by SIGTERM/SIGINT), 2 usage, 4 failure (a WARC write,\n"
     "the state database, a submission).\n";
@@ -169,6 +180,190 @@ typedef struct watch_opts {
 	size_t nextra;
 } watch_opts;
 
+/* ================================================================== the server's takedowns */
+
+#define API_REPLY_CAP (64u << 20) /* bytes of a server reply kept */
+
+static size_t keep_reply(char *p, size_t size, size_t n, void *ctx)
+{
+	idt_sb *b = ctx;
+	size_t len = size * n;
+	if (b->len + len > API_REPLY_CAP || idt_sb_put(b, p, len)) return 0; /* cut: an error */
+	return len;
+}
+
+/*
+ * One JSON request to the server at base (method, path under it, body or NULL) with the API
+ * token.  The reply's JSON (NULL if none or not JSON) goes to *reply, which the caller owns,
+ * and its HTTP status to *status (0: no answer).  0 when the server answered 2xx; -1 otherwise
+ * (reported on standard error with what, unless what is NULL).
+ */
+static int api(const char *base, const char *token, const char *method, const char *path,
+               json_t *body, json_t **reply, long *status, const char *what)
+{
+	*reply = NULL;
+	idt_sb url = {0}, auth = {0}, rb = {0};
+	size_t blen = strlen(base);
+	while (blen && base[blen - 1] == '/') blen--;
+	char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	int bad = idt_sb_put(&url, base, blen) || idt_sb_puts(&url, path) ||
+	          idt_sb_printf(&auth, "Authorization: Bearer %s", token ? token : "") || !c ||
+	          (body && !data);
+	if (!bad) {
+		h = curl_slist_append(h, auth.p);
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(c, CURLOPT_URL, url.p);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		if (data) curl_easy_setopt(c, CURLOPT_POSTFIELDS, data);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_reply);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &rb);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	}
+	CURLcode cc = bad ? CURLE_OUT_OF_MEMORY : curl_easy_perform(c);
+	long code = 0;
+	if (!bad) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rb.len) *reply = json_loadb(rb.p, rb.len, 0, NULL);
+	int rc = cc == CURLE_OK && code >= 200 && code < 300 ? 0 : -1;
+	*status = cc == CURLE_OK ? code : 0;
+	if (what && cc != CURLE_OK)
+		idt_cli_error("%s: %s %s: %s", what, method, url.p ? url.p : path,
+		              curl_easy_strerror(cc));
+	else if (what && rc) {
+		json_t *e = json_object_get(json_object_get(*reply, "error"), "message");
+		idt_cli_error("%s: %s %s: HTTP %ld%s%s", what, method, url.p, code, e ? ": " : "",
+		              e ? json_string_value(e) : "");
+	}
+	curl_slist_free_all(h);
+	if (c) curl_easy_cleanup(c);
+	free(data);
+	idt_sb_free(&url), idt_sb_free(&auth), idt_sb_free(&rb);
+	return rc;
+}
+
+/* The server's open takedowns this watch records checks for (of its own organisation's
+ * incidents: `editable`), and the results of the round. */
+typedef struct remote_td {
+	json_t *items;     /* the takedowns pulled (owned) */
+	const char **urls; /* url of each item (borrowed from items) */
+	int64_t *ids;      /* its id */
+	json_t **results;  /* the PATCH body of each checked one, or NULL */
+	size_t n;
+} remote_td;
+
+static void remote_free(remote_td *t)
+{
+	for (size_t i = 0; i < t->n && t->results; i++) json_decref(t->results[i]);
+	free(t->results), free(t->urls), free(t->ids);
+	json_decref(t->items);
+	memset(t, 0, sizeof *t);
+}
+
+/* Pulls the open takedowns; 0, or -1 (reported; the round goes on with the local ones). */
+static int remote_pull(const watch_opts *w, remote_td *t)
+{
+	json_t *reply;
+	long status;
+	static int told;
+	memset(t, 0, sizeof *t);
+	if (api(w->submit, w->token, "GET", "/api/v1/takedowns?open=true", NULL, &reply, &status,
+	        NULL)) {
+		json_decref(reply);
+		if (status ==
+		    403) { /* a token for hits only: no takedowns, and that is no failure */
+			if (!told++ && !w->quiet)
+				idt_cli_error("the token may not read the server's takedowns (scope"
+				              " read needed): only the local ones are re-checked");
+			return 0;
+		}
+		if (status)
+			idt_cli_error(
+			    "cannot read the server's takedowns: %s/api/v1/takedowns: HTTP %ld",
+			    w->submit, status);
+		else
+			idt_cli_error(
+			    "cannot read the server's takedowns: %s/api/v1/takedowns: no answer",
+			    w->submit);
+		return -1;
+	}
+	json_t *items = json_object_get(reply, "items");
+	size_t cap = json_array_size(items);
+	t->urls = calloc(cap ? cap : 1, sizeof *t->urls);
+	t->ids = calloc(cap ? cap : 1, sizeof *t->ids);
+	t->results = calloc(cap ? cap : 1, sizeof *t->results);
+	t->items = reply;
+	if (!t->urls || !t->ids || !t->results) return remote_free(t), -1;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *u = json_string_value(json_object_get(it, "url"));
+		json_int_t id = json_integer_value(json_object_get(it, "id"));
+		if (!u || id <= 0 || !json_is_true(json_object_get(it, "editable"))) continue;
+		t->urls[t->n] = u;
+		t->ids[t->n++] = id;
+	}
+	return 0;
+}
+
+/* idt_watch_opts.checked: remembers the result of remote takedown i as its PATCH body. */
+static void on_checked(void *ctx, size_t i, const char *at, const char *how)
+{
+	remote_td *t = ctx;
+	if (i >= t->n) return;
+	json_decref(t->results[i]);
+	t->results[i] = how ? json_pack("{s:s,s:s}", "gone_at", at, "how", how)
+	                    : json_pack("{s:s}", "checked_at", at);
+}
+
+/* Records the round's results on the server; 0, or -1 if some were refused (reported). */
+static int remote_push(const watch_opts *w, remote_td *t)
+{
+	int rc = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (!t->results[i]) continue;
+		char path[64];
+		snprintf(path, sizeof path, "/api/v1/takedowns/%lld", (long long)t->ids[i]);
+		json_t *reply;
+		long status;
+		if (api(w->submit, w->token, "PATCH", path, t->results[i], &reply, &status,
+		        "cannot record a takedown check"))
+			rc = -1;
+		json_decref(reply);
+	}
+	return rc;
+}
+
+/* report-takedown --submit URL --incident ID: the report on the server. */
+static int report_on_server(const watch_opts *w, const char *incident, const char *url,
+                            const char *platform, const char *ref, const char *at)
+{
+	char path[96];
+	long long id = strtoll(incident, NULL, 10);
+	if (id <= 0) {
+		idt_cli_error("--incident must be an incident id");
+		return IDT_EXIT_USAGE;
+	}
+	snprintf(path, sizeof path, "/api/v1/incidents/%lld/takedowns", id);
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s?}", "url", url, "platform", platform,
+	                         "reference", ref, "reported_at", at),
+	       *reply = NULL;
+	long status;
+	int r = body ? api(w->submit, w->token, "POST", path, body, &reply, &status,
+	                   "the server refused the report")
+	             : -1;
+	json_decref(body);
+	if (!r)
+		printf("reported %s to %s (%s) at %s: takedown %lld of incident %lld\n", url,
+		       platform, ref, json_string_value(json_object_get(reply, "reported_at")),
+		       (long long)json_integer_value(json_object_get(reply, "id")), id);
+	json_decref(reply);
+	return r ? IDT_EXIT_FAILURE : IDT_EXIT_OK;
+}
+
 /* Creates dir (one level) unless it exists; 0 or -1. */
 static int mkdir_p(const char *dir)
 {
@@ -263,8 +458,18 @@ static int run_watch(const watch_opts *w)
 		                    .ctx = &hc,
 		                    .timeout = w->timeout,
 		                    .max_bytes = (size_t)w->max_bytes};
+		/* the server's open takedowns, re-checked with the local ones (issue 10) */
+		remote_td td = {0};
+		int td_failed = sub && remote_pull(w, &td) != 0;
+		o.remote = td.urls;
+		o.nremote = td.n;
+		o.checked = on_checked;
+		o.checked_ctx = &td;
 		idt_watch_stats ss;
 		st = idt_watch_round(&o, &ss);
+		if (sub && remote_push(w, &td)) td_failed = 1;
+		remote_free(&td);
+		if (td_failed && w->once) rc = IDT_EXIT_FAILURE;
 		fflush(stdout);
 		if (st && st != IDT_STOPPED) {
 			idt_cli_error("watch round failed: %s", idt_status_str(st));
@@ -308,8 +513,9 @@ static int run_watch(const watch_opts *w)
 
 /* ================================================================== takedowns */
 
-static int report_takedown(const char *state, const char *url, const char *platform,
-                           const char *ref, const char *at)
+/* report-takedown: in the state database, or with an incident on the server. */
+static int report_takedown(const watch_opts *w, const char *incident, const char *url,
+                           const char *platform, const char *ref, const char *at)
 {
 	char now[32];
 	idt_url u;
@@ -327,9 +533,10 @@ static int report_takedown(const char *state, const char *url, const char *platf
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(norm, sizeof norm, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (incident) return report_on_server(w, incident, url, platform, ref, norm);
 	idt_wstate *ws;
-	if (idt_wstate_open(state, &ws)) {
-		idt_cli_error("cannot open the state database %s", state);
+	if (idt_wstate_open(w->state, &ws)) {
+		idt_cli_error("cannot open the state database %s", w->state);
 		return IDT_EXIT_FAILURE;
 	}
 	idt_status st = idt_wstate_takedown_report(ws, url, platform, ref, norm);
@@ -475,7 +682,7 @@ int idt_cmd_watch(int argc, char **argv)
 {
 	watch_opts w = {
 	    .state = "watch.db", .warc_dir = "warc", .timeout = 30, .max_bytes = (uint64_t)8 << 20};
-	const char *url = NULL, *platform = NULL, *ref = NULL, *at = NULL;
+	const char *url = NULL, *platform = NULL, *ref = NULL, *at = NULL, *incident = NULL;
 	int as_json = 0;
 	const char *sub = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 	if (sub && strcmp(sub, "report-takedown") && strcmp(sub, "takedowns")) {
@@ -502,6 +709,7 @@ int idt_cmd_watch(int argc, char **argv)
 	                                   {"at", required_argument, 0, 16},
 	                                   {"json", no_argument, 0, 17},
 	                                   {"check", no_argument, 0, 18},
+	                                   {"incident", required_argument, 0, 19},
 	                                   {"help", no_argument, 0, 'h'},
 	                                   {0, 0, 0, 0}};
 	optind = 1;
@@ -548,6 +756,7 @@ int idt_cmd_watch(int argc, char **argv)
 		case 16: at = optarg; break;
 		case 17: as_json = 1; break;
 		case 18: w.check = 1; break;
+		case 19: incident = optarg; break;
 		case 'h': fputs(usage_text, stdout); return IDT_EXIT_OK;
 		default: fputs(usage_text, stderr); return IDT_EXIT_USAGE;
 		}
@@ -561,7 +770,16 @@ int idt_cmd_watch(int argc, char **argv)
 			idt_cli_error("report-takedown needs --url, --platform and --reference");
 			return IDT_EXIT_USAGE;
 		}
-		return report_takedown(w.state, url, platform, ref, at);
+		if (incident || w.submit) {
+			if (!w.token) w.token = getenv("INTERDICT_TOKEN");
+			if (!incident || !w.submit || !w.token || !*w.token) {
+				idt_cli_error(
+				    "report-takedown on the server needs --submit URL,"
+				    " --incident ID and --token TOKEN (or INTERDICT_TOKEN)");
+				return IDT_EXIT_USAGE;
+			}
+		}
+		return report_takedown(&w, incident, url, platform, ref, at);
 	}
 	if (sub) return list_takedowns(w.state, as_json);
 	if (!w.list) {

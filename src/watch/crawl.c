@@ -583,73 +583,111 @@ static const idt_watch_source *source_of(const wround *r, const char *url)
 	return NULL;
 }
 
+/* The result of re-checking one reported listing. */
+typedef struct tcheck {
+	char *url;    /* owned */
+	char at[32];  /* the fetch's time (now when nothing answered) */
+	char how[64]; /* how it disappeared, "" while online (or unknown) */
+	int checked;  /* 0: not checked (bad URL, disallowed by robots.txt) */
+} tcheck;
+
+/* Fetches a reported listing again (politely, preserved in WARC like every fetch) and fills c:
+ * HTTP 404 or 410, or a page no longer flagged, is a takedown; no answer or a 5xx is not. */
+static void check_listing(wround *r, tcheck *c)
+{
+	const char *url = c->url;
+	idt_url u;
+	host *h = idt_url_split(url, &u) ? NULL : host_for(r, &u);
+	if (!h) return;
+	const idt_watch_source *s = source_of(r, url);
+	if (s && 1.0 / s->rate > h->interval) h->interval = 1.0 / s->rate;
+	if (!s || !s->robots_override) {
+		ensure_robots(r, h, s ? s->proxy : NULL);
+		if (!idt_robots_allowed(h->robots, u.path, strlen(u.path))) {
+			logf_(r, "%s: reported listing disallowed by robots.txt, not checked", url);
+			return;
+		}
+	}
+	idt_fetch f;
+	idt_warc_loc loc;
+	r->stats->takedowns_checked++;
+	c->checked = 1;
+	if (fetch_keep(r, h, url, s ? s->proxy : NULL, &f, &loc)) {
+		snprintf(c->at, sizeof c->at, "%s", f.date);
+		if (!c->at[0]) idt_watch_now(c->at);
+		idt_fetch_clear(&f);
+		return;
+	}
+	snprintf(c->at, sizeof c->at, "%s", f.date);
+	if (f.status == 404 || f.status == 410) {
+		snprintf(c->how, sizeof c->how, "HTTP %ld", f.status);
+		idt_wstate_capture(r->o->st, url, s ? s->name : NULL, f.date, f.status, &loc, 0);
+	} else {
+		idt_field fields[MAX_FIELDS];
+		size_t nf;
+		char *store;
+		int flagged;
+		take_page(r, 0, NULL, url, &f, &loc, NULL, fields, &nf, &store, &flagged);
+		free(store);
+		if (f.status >= 200 && f.status < 300 && !flagged)
+			snprintf(c->how, sizeof c->how, "content no longer flagged");
+	}
+	if (c->how[0]) {
+		r->stats->gone++;
+		logf_(r, "%s: taken down (%s) at %s", url, c->how, c->at);
+	}
+	idt_fetch_clear(&f);
+}
+
+/* The check of url made earlier in this round, or NULL. */
+static const tcheck *checked_before(const tcheck *c, size_t n, const char *url)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].checked && !strcmp(c[i].url, url)) return &c[i];
+	return NULL;
+}
+
+/* Re-checks the reported listings not yet gone: those of the state database (results recorded
+ * there), then those the caller passed (o->remote, results to o->checked; a URL in both is
+ * fetched once). */
 static void recheck_takedowns(wround *r)
 {
 	sqlite3 *db = idt_wstate_db(r->o->st);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT url FROM takedowns WHERE gone_at IS NULL ORDER BY url",
-	                       -1, &st, NULL) != SQLITE_OK)
+	size_t cap = 10000 + r->o->nremote, n = 0, nlocal;
+	tcheck *c = calloc(cap, sizeof *c);
+	if (!c) {
+		r->failed = IDT_ENOMEM;
 		return;
-	char **urls = NULL;
-	size_t n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW && n < 10000) {
-		char **q = realloc(urls, (n + 1) * sizeof *q);
-		if (!q) break;
-		urls = q;
-		urls[n] = strdup((const char *)sqlite3_column_text(st, 0));
-		if (urls[n]) n++;
 	}
-	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT url FROM takedowns WHERE gone_at IS NULL ORDER BY url",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW && n < 10000)
+			if ((c[n].url = strdup((const char *)sqlite3_column_text(st, 0)))) n++;
+		sqlite3_finalize(st);
+	}
+	nlocal = n;
+	for (size_t i = 0; i < r->o->nremote; i++)
+		if ((c[n].url = strdup(r->o->remote[i]))) n++;
 	for (size_t i = 0; i < n && !stopped(r); i++) {
-		const char *url = urls[i];
-		idt_url u;
-		host *h = idt_url_split(url, &u) ? NULL : host_for(r, &u);
-		if (!h) continue;
-		const idt_watch_source *s = source_of(r, url);
-		if (s && 1.0 / s->rate > h->interval) h->interval = 1.0 / s->rate;
-		if (!s || !s->robots_override) {
-			ensure_robots(r, h, s ? s->proxy : NULL);
-			if (!idt_robots_allowed(h->robots, u.path, strlen(u.path))) {
-				logf_(r,
-				      "%s: reported listing disallowed by robots.txt, not checked",
-				      url);
-				continue;
-			}
-		}
-		idt_fetch f;
-		idt_warc_loc loc;
-		r->stats->takedowns_checked++;
-		if (fetch_keep(r, h, url, s ? s->proxy : NULL, &f, &loc)) {
-			idt_wstate_takedown_gone(r->o->st, url, f.date[0] ? f.date : "", NULL);
-			idt_fetch_clear(&f);
-			continue;
-		}
-		const char *how = NULL;
-		char why[64];
-		if (f.status == 404 || f.status == 410) {
-			snprintf(why, sizeof why, "HTTP %ld", f.status);
-			how = why;
-			idt_wstate_capture(r->o->st, url, s ? s->name : NULL, f.date, f.status,
-			                   &loc, 0);
+		const tcheck *prev = checked_before(c, i, c[i].url);
+		if (prev) {
+			c[i].checked = 1;
+			memcpy(c[i].at, prev->at, sizeof c[i].at);
+			memcpy(c[i].how, prev->how, sizeof c[i].how);
 		} else {
-			idt_field fields[MAX_FIELDS];
-			size_t nf;
-			char *store;
-			int flagged;
-			take_page(r, 0, NULL, url, &f, &loc, NULL, fields, &nf, &store, &flagged);
-			free(store);
-			if (f.status >= 200 && f.status < 300 && !flagged)
-				how = "content no longer flagged";
+			check_listing(r, &c[i]);
 		}
-		idt_wstate_takedown_gone(r->o->st, url, f.date, how);
-		if (how) {
-			r->stats->gone++;
-			logf_(r, "%s: taken down (%s) at %s", url, how, f.date);
-		}
-		idt_fetch_clear(&f);
+		if (!c[i].checked) continue;
+		if (i < nlocal)
+			idt_wstate_takedown_gone(r->o->st, c[i].url, c[i].at,
+			                         c[i].how[0] ? c[i].how : NULL);
+		else if (r->o->checked)
+			r->o->checked(r->o->checked_ctx, i - nlocal, c[i].at,
+			              c[i].how[0] ? c[i].how : NULL);
 	}
-	for (size_t i = 0; i < n; i++) free(urls[i]);
-	free(urls);
+	for (size_t i = 0; i < n; i++) free(c[i].url);
+	free(c);
 }
 
 /* ----------------------------------------------------------------- the round */

@@ -323,6 +323,16 @@ typedef struct idt_watch_opts {
 	void *ctx;
 	long timeout;     /* per fetch, seconds */
 	size_t max_bytes; /* per response */
+	/* Listings reported elsewhere (the server's open takedowns, issue 10), re-checked in the
+	 * round after those of the state database (a URL in both is fetched once); the result of
+	 * remote[i] goes to checked(checked_ctx, i, at, how): `at` the fetch's time (ISO 8601 UTC), `how`
+	 * NULL while the listing is online (or did not answer) or how it disappeared ("HTTP 404",
+	 * "HTTP 410", "content no longer flagged").  Not called for a listing that could not be
+	 * checked (robots.txt, a bad URL) or after a stop.  Strings borrowed for the round. */
+	const char *const *remote;
+	size_t nremote;
+	void (*checked)(void *ctx, size_t i, const char *at, const char *how);
+	void *checked_ctx;
 } idt_watch_opts;
 
 typedef struct idt_watch_stats {

@@ -540,6 +540,54 @@ proxy = {proxy}
         p = self.cli("evidence", "verify", "--state", self.state, *new)
         self.assertEqual(p.returncode, 0, p.stdout)
 
+    def test_c_server_takedowns(self):
+        # issue 10: listings of an incident reported on the server are re-checked by the
+        # watch with --submit; the server records when each disappeared and /stats shows the
+        # time to takedown
+        base = self.sites.base
+        inc = self.api("/api/v1/incidents", json.dumps(
+            {"type": "online-offer", "title": "night-market listings", "status": "confirmed"}
+        ).encode(), "POST")
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3 * 3600))
+        p = self.cli("watch", "report-takedown", "--submit", self.url, "--token", self.token,
+                     "--incident", str(inc["id"]), "--url", base + "/shop/listing-77.html",
+                     "--platform", "night-market", "--reference", "NM-S-1", "--at", at)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"at {at}: takedown ", p.stdout)
+        self.api(f"/api/v1/incidents/{inc['id']}/takedowns", json.dumps(
+            {"url": base + "/shop/item-fent.html", "platform": "night-market",
+             "reference": "NM-S-2"}).encode(), "POST")
+        p = self.cli("watch", "report-takedown", "--submit", self.url, "--token", self.token,
+                     "--url", base + "/shop/x.html", "--platform", "p", "--reference", "r")
+        self.assertEqual(p.returncode, 2)  # --incident missing
+        before = len(self.sites.requests)
+        p = self.watch("--once", "--submit", self.url, "--token", self.token)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"{base}/shop/listing-77.html: taken down (HTTP 404)", p.stderr)
+        # item-fent is pending both locally (test_7) and on the server: fetched once for both
+        # (plus once by the crawl of its source)
+        fent = [x for _, x, _ in self.sites.requests[before:] if x == "/shop/item-fent.html"]
+        self.assertEqual(len(fent), 2)
+        items = self.api(f"/api/v1/incidents/{inc['id']}/takedowns")["items"]
+        by = {t["url"]: t for t in items}
+        gone = by[base + "/shop/listing-77.html"]
+        self.assertEqual((gone["how"], gone["checks"], gone["reference"]), ("HTTP 404", 1, "NM-S-1"))
+        self.assertGreaterEqual(gone["seconds_to_takedown"], 3 * 3600)
+        self.assertLess(gone["seconds_to_takedown"], 3 * 3600 + 120)
+        self.assertEqual(gone["last_check"], gone["gone_at"])
+        online = by[base + "/shop/item-fent.html"]
+        self.assertEqual((online["gone_at"], online["how"], online["checks"]), (None, None, 1))
+        self.assertIsNotNone(online["last_check"])
+        td = self.api("/api/v1/stats")["takedowns"]
+        self.assertEqual((td["reported"], td["gone"], td["open"]), (2, 1, 1))
+        self.assertEqual(td["median_seconds"], gone["seconds_to_takedown"])
+        self.assertEqual(td["by_platform"][0]["platform"], "night-market")
+        self.assertEqual(td["by_platform"][0]["median_seconds"], gone["seconds_to_takedown"])
+        # the open one only, next round
+        open_ = self.api("/api/v1/takedowns?open=true")["items"]
+        self.assertEqual([t["url"] for t in open_], [base + "/shop/item-fent.html"])
+        self.assertEqual(gone["created_by"], "ana")  # the token's user reported it
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
