@@ -53,29 +53,34 @@ typedef enum idt_term_kind {
 	IDT_TERM_SLANG,    /* street slang */
 	IDT_TERM_EMOJI,    /* an emoji code */
 	IDT_TERM_CAS,      /* a CAS registry number */
+	IDT_TERM_CONTEXT,  /* a word of a drug's trade or use that names nothing alone ("strain",
+	                      "couch lock", "double dipped"); always weak, and it counts only beside
+	                      other terms of its entity (docs/scoring.md) */
 	IDT_TERM_KIND_COUNT
 } idt_term_kind;
 
 typedef struct idt_substance {
-	const char *id;                /* stable id, e.g. "fentanyl" */
-	const char *name;              /* preferred English name */
-	idt_class cls;                 /* class */
-	const char *const *control;    /* control entries, e.g. "UN1961:I" */
+	const char *id;             /* stable id, e.g. "fentanyl" */
+	const char *name;           /* preferred English name */
+	idt_class cls;              /* class */
+	const char *const *control; /* control entries, e.g. "UN1961:I" */
 	size_t ncontrol;
-	const char *const *cas;        /* CAS numbers as written ("437-38-7") */
+	const char *const *cas; /* CAS numbers as written ("437-38-7") */
 	size_t ncas;
-	const char *source;            /* citation of the public source(s) */
-	const char *file;              /* the file it was defined in */
-	uint32_t line;                 /* the line of its header there */
+	const char *source; /* citation of the public source(s) */
+	const char *file;   /* the file it was defined in */
+	uint32_t line;      /* the line of its header there */
 } idt_substance;
 
 typedef struct idt_term {
-	const char *text;     /* as written in the knowledge base */
-	uint32_t substance;   /* index of its entity */
+	const char *text;   /* as written in the knowledge base */
+	uint32_t substance; /* index of its entity */
 	idt_term_kind kind;
 	idt_trust trust;
-	char lang[8];         /* BCP 47 language ("en", "zh", "ru"), "" if not language-specific */
-	uint32_t line;        /* line in the entity's file */
+	char lang[8];  /* BCP 47 language ("en", "zh", "ru"), "" if not language-specific */
+	uint32_t line; /* line in the entity's file */
+	uint32_t cue;  /* context terms: the variants of one cue ("strain | strains") share
+	                  this number (> 0); 0 for every other term */
 } idt_term;
 
 /*
@@ -83,11 +88,11 @@ typedef struct idt_term {
  * it reports a phrase signal (shipping, no-prescription, request, ...) instead of a substance.
  */
 typedef struct idt_phrase {
-	const char *text;  /* as written */
-	int signal;        /* an idt_signal_type (interdict/signals.h) */
-	char lang[8];      /* language of the phrase */
-	const char *file;  /* defining file */
-	uint32_t line;     /* line there */
+	const char *text; /* as written */
+	int signal;       /* an idt_signal_type (interdict/signals.h) */
+	char lang[8];     /* language of the phrase */
+	const char *file; /* defining file */
+	uint32_t line;    /* line there */
 } idt_phrase;
 
 /* The bundled knowledge base (compiled into the library). */
@@ -104,7 +109,7 @@ IDT_API idt_status idt_kb_add_file(idt_kb *kb, const char *path, idt_error *err)
 
 /* As idt_kb_add_file, from memory; `name` is used in messages and as the entity's file. */
 IDT_API idt_status idt_kb_add_text(idt_kb *kb, const char *name, const char *text, size_t len,
-				   idt_error *err);
+                                   idt_error *err);
 
 IDT_API void idt_kb_free(idt_kb *kb); /* NULL allowed */
 
@@ -133,7 +138,7 @@ IDT_API int idt_cas_valid(const char *s, size_t len);
 
 /* Lint findings, one per call of the callback; `severity` is "error" or "warning". */
 typedef int (*idt_lint_fn)(void *ctx, const char *severity, const char *file, uint32_t line,
-			   const char *message);
+                           const char *message);
 
 /*
  * Checks the knowledge base: CAS check digits, a term claimed by two entities, unknown classes
@@ -141,7 +146,7 @@ typedef int (*idt_lint_fn)(void *ctx, const char *severity, const char *file, ui
  * newline-separated word list, may be NULL).  Returns the number of errors in *nerrors.
  */
 IDT_API idt_status idt_kb_lint(const idt_kb *kb, const idt_folder *folder, const char *dict,
-			       size_t dictlen, idt_lint_fn fn, void *ctx, size_t *nerrors);
+                               size_t dictlen, idt_lint_fn fn, void *ctx, size_t *nerrors);
 
 #ifdef __cplusplus
 }

@@ -223,8 +223,8 @@ IDT_API idt_class idt_class_parse(const char *s, size_t len)
 
 IDT_API const char *idt_term_kind_name(idt_term_kind k)
 {
-	static const char *const names[IDT_TERM_KIND_COUNT] = {"name",  "abbr",  "brand",
-	                                                       "slang", "emoji", "cas"};
+	static const char *const names[IDT_TERM_KIND_COUNT] = {"name",  "abbr", "brand",  "slang",
+	                                                       "emoji", "cas",  "context"};
 	return (unsigned)k < IDT_TERM_KIND_COUNT ? names[k] : NULL;
 }
 

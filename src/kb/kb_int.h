@@ -41,6 +41,7 @@ struct idt_kb {
 	size_t nphrases, capphrases;
 	kb_pending *pending;
 	size_t npending, cappending;
+	uint32_t ncues; /* context cues numbered so far (idt_term.cue) */
 	kb_diag *diags;
 	size_t ndiags, capdiags;
 	uint64_t hash; /* content hash of every file added, in order */

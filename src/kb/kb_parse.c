@@ -35,6 +35,7 @@ typedef struct parser {
 	size_t ncontrol;
 	const char *cas[MAX_LIST];
 	size_t ncas;
+	uint32_t cue;  /* cue number for the context terms being added, else 0 */
 	size_t errors; /* errors recorded by this parse */
 	uint32_t first_error_line;
 } parser;
@@ -115,6 +116,7 @@ static idt_status add_term(parser *p, uint32_t ent, const char *text, size_t n, 
 	t.trust = trust;
 	snprintf(t.lang, sizeof t.lang, "%s", lang);
 	t.line = p->line;
+	t.cue = kind == IDT_TERM_CONTEXT ? p->cue : 0;
 	if (p->sec == SEC_EXTEND) {
 		idt_status st =
 		    grow((void **)&kb->pending, &kb->cappending, kb->npending, sizeof *kb->pending);
@@ -228,18 +230,22 @@ static idt_status begin_section(parser *p, const char *s, size_t n)
 /* ----- keys ------------------------------------------------------------------------------------
  */
 
-/* Splits value on ';' and calls add for each trimmed, non-empty item. */
 typedef idt_status (*item_fn)(parser *p, const char *s, size_t n, void *ctx);
 
-static idt_status each_item(parser *p, const char *v, size_t n, item_fn fn, void *ctx)
+/* Splits v on sep and calls fn for each trimmed item; an empty item is skipped, or an error
+ * when empty_ok is 0. */
+static idt_status split_items(parser *p, const char *v, size_t n, char sep, int empty_ok,
+                              item_fn fn, void *ctx)
 {
 	size_t i = 0;
 	while (i <= n) {
 		size_t j = i;
-		while (j < n && v[j] != ';') j++;
+		while (j < n && v[j] != sep) j++;
 		const char *s = v + i;
 		size_t len = j - i;
 		trim(&s, &len);
+		if (!len && !empty_ok)
+			return diag(p, "error", "empty variant in a context cue%s", "");
 		if (len) {
 			idt_status st = fn(p, s, len, ctx);
 			if (st) return st;
@@ -247,6 +253,12 @@ static idt_status each_item(parser *p, const char *v, size_t n, item_fn fn, void
 		i = j + 1;
 	}
 	return IDT_OK;
+}
+
+/* Splits a value on ';' and calls fn for each trimmed, non-empty item. */
+static idt_status each_item(parser *p, const char *v, size_t n, item_fn fn, void *ctx)
+{
+	return split_items(p, v, n, ';', 1, fn, ctx);
 }
 
 typedef struct term_ctx {
@@ -260,6 +272,16 @@ static idt_status item_term(parser *p, const char *s, size_t n, void *vctx)
 	term_ctx *c = vctx;
 	uint32_t ent = p->sec == SEC_ENTITY ? (uint32_t)p->ent : UINT32_MAX;
 	return add_term(p, ent, s, n, c->kind, c->trust, c->lang);
+}
+
+/* A context cue: its variants separated by '|' ("couch lock | couchlock | couch-lock") are
+ * terms sharing one cue number, so that they count as one piece of context. */
+static idt_status item_context(parser *p, const char *s, size_t n, void *vctx)
+{
+	p->cue = ++p->kb->ncues;
+	idt_status st = split_items(p, s, n, '|', 0, item_term, vctx);
+	p->cue = 0;
+	return st;
 }
 
 static idt_status item_control(parser *p, const char *s, size_t n, void *ctx)
@@ -325,9 +347,11 @@ static const struct {
 	idt_term_kind kind;
 	const char *lang;
 } term_keys[] = {
-    {"name", IDT_TERM_NAME, "en"}, {"names", IDT_TERM_NAME, "en"}, {"iupac", IDT_TERM_NAME, ""},
-    {"abbr", IDT_TERM_ABBR, ""},   {"brands", IDT_TERM_BRAND, ""}, {"slang", IDT_TERM_SLANG, "en"},
-    {"emoji", IDT_TERM_EMOJI, ""}, {"cas", IDT_TERM_CAS, ""},
+    {"name", IDT_TERM_NAME, "en"},       {"names", IDT_TERM_NAME, "en"},
+    {"iupac", IDT_TERM_NAME, ""},        {"abbr", IDT_TERM_ABBR, ""},
+    {"brands", IDT_TERM_BRAND, ""},      {"slang", IDT_TERM_SLANG, "en"},
+    {"emoji", IDT_TERM_EMOJI, ""},       {"cas", IDT_TERM_CAS, ""},
+    {"context", IDT_TERM_CONTEXT, "en"},
 };
 
 static idt_status key_value(parser *p, const char *k, size_t kn, const char *v, size_t vn)
@@ -382,6 +406,7 @@ static idt_status key_value(parser *p, const char *k, size_t kn, const char *v, 
 		if (!key_is(k, base, term_keys[i].key)) continue;
 		ctx.kind = term_keys[i].kind;
 		ctx.lang = lang[0] ? lang : term_keys[i].lang;
+		if (ctx.kind == IDT_TERM_CONTEXT) ctx.trust = IDT_TRUST_WEAK; /* never decisive */
 		if (key_is(k, base, "name")) {
 			if (p->sec != SEC_ENTITY)
 				return diag(p, "error", "'name' in an extension%s", "");
@@ -391,6 +416,7 @@ static idt_status key_value(parser *p, const char *k, size_t kn, const char *v, 
 			if (!kb->subs[p->ent].name) return IDT_ENOMEM;
 		}
 		if (ctx.kind == IDT_TERM_CAS) return each_item(p, v, vn, item_cas, &ctx);
+		if (ctx.kind == IDT_TERM_CONTEXT) return each_item(p, v, vn, item_context, &ctx);
 		return each_item(p, v, vn, item_term, &ctx);
 	}
 	char key[64];
@@ -430,7 +456,11 @@ static idt_status resolve_pending(idt_kb *kb)
 			kb->pending[keep++] = *pd;
 			continue;
 		}
-		parser p = {.kb = kb, .file = pd->file, .line = pd->term.line, .sec = SEC_ENTITY};
+		parser p = {.kb = kb,
+		            .file = pd->file,
+		            .line = pd->term.line,
+		            .sec = SEC_ENTITY,
+		            .cue = pd->term.cue};
 		idt_status st = add_term(&p, (uint32_t)ent, pd->term.text, strlen(pd->term.text),
 		                         pd->term.kind, pd->term.trust, pd->term.lang);
 		if (st) return st;

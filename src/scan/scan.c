@@ -95,9 +95,13 @@ static int cmp_hit(const void *a, const void *b)
 	return x->pat < y->pat ? -1 : x->pat > y->pat;
 }
 
-static int pattern_is_phrase(const idt_scanner *sc, uint32_t pat)
+/* Nesting is resolved within a family: substance terms (0), phrases (1), context terms (2).
+ * A context phrase never hides a term inside it ("indica" in "indica strain"). */
+static int pattern_family(const idt_scanner *sc, uint32_t pat)
 {
-	return sc->refs[sc->pats[pat].ref0].is_phrase;
+	const scan_ref *ref = &sc->refs[sc->pats[pat].ref0];
+	if (ref->is_phrase) return 1;
+	return idt_kb_term(sc->kb, ref->index)->kind == IDT_TERM_CONTEXT ? 2 : 0;
 }
 
 /* Among hits on the same span, keeps those of the most specific repetition: "MMDA" in the text
@@ -110,28 +114,28 @@ static void resolve_same_span(const idt_scanner *sc, scan_hit *h, size_t n)
 		while (j < n && h[j].field == h[i].field && h[j].start == h[i].start &&
 		       h[j].end == h[i].end)
 			j++;
-		uint32_t best[2] = {0, 0}; /* per family: terms, phrases */
+		uint32_t best[3] = {0, 0, 0}; /* per family */
 		for (size_t k = i; k < j; k++) {
-			int ph = pattern_is_phrase(sc, h[k].pat);
-			if (sc->pats[h[k].pat].run_sum > best[ph])
-				best[ph] = sc->pats[h[k].pat].run_sum;
+			int fam = pattern_family(sc, h[k].pat);
+			if (sc->pats[h[k].pat].run_sum > best[fam])
+				best[fam] = sc->pats[h[k].pat].run_sum;
 		}
 		for (size_t k = i; k < j; k++)
-			if (sc->pats[h[k].pat].run_sum < best[pattern_is_phrase(sc, h[k].pat)])
+			if (sc->pats[h[k].pat].run_sum < best[pattern_family(sc, h[k].pat)])
 				h[k].dropped = 1;
 		i = j;
 	}
 }
 
-/* Drops every hit strictly inside another hit of the same family (terms or phrases) in the
+/* Drops every hit strictly inside another hit of the same family (pattern_family) in the
  * same field: "crack cocaine" wins over the "cocaine" inside it. */
 static void resolve_nested(const idt_scanner *sc, scan_hit *h, size_t n)
 {
-	for (int phrase = 0; phrase < 2; phrase++) {
+	for (int fam = 0; fam < 3; fam++) {
 		size_t cover_end = 0, cover_start = 0;
 		uint32_t cover_field = UINT32_MAX;
 		for (size_t i = 0; i < n; i++) {
-			if (h[i].dropped || pattern_is_phrase(sc, h[i].pat) != phrase) continue;
+			if (h[i].dropped || pattern_family(sc, h[i].pat) != fam) continue;
 			if (h[i].field == cover_field && h[i].end <= cover_end &&
 			    !(h[i].start == cover_start && h[i].end == cover_end)) {
 				h[i].dropped = 1;

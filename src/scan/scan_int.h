@@ -51,6 +51,8 @@ typedef struct scan_model {
 	size_t near_bytes;                      /* a signal this close to a weak term is "near" */
 	double other_weak;                      /* per other weak term of the same entity */
 	double near_factor;                     /* ... and corroborates this many times more */
+	size_t context_terms_needed; /* distinct context terms of one entity that count together
+	                                without a weak or decisive term of it */
 } scan_model;
 
 struct idt_scanner {

@@ -22,6 +22,7 @@ void idt__scan_model_default(scan_model *m)
 	m->corroboration_needed = 1.0;
 	m->near_bytes = 48;
 	m->near_factor = 2.0;
+	m->context_terms_needed = 2;
 }
 
 static int parse_weight(const char *v, size_t n, double *out)
@@ -40,7 +41,9 @@ static int parse_weight(const char *v, size_t n, double *out)
 /* Sets key to w; 0 for an unknown key or a weight outside 0..1 (near_* are not weights). */
 static int set_key(scan_model *m, const char *k, size_t kn, double w)
 {
-	if (w > 1.0 && !(kn > 5 && memcmp(k, "near_", 5) == 0)) return 0;
+	if (w > 1.0 && !(kn > 5 && memcmp(k, "near_", 5) == 0) &&
+	    !(kn == 20 && memcmp(k, "context_terms_needed", 20) == 0))
+		return 0;
 #define KEY(s) (kn == strlen(s) && memcmp(k, s, kn) == 0)
 	if (KEY("threshold"))
 		m->threshold = w;
@@ -63,6 +66,10 @@ static int set_key(scan_model *m, const char *k, size_t kn, double w)
 		return 1;
 	} else if (KEY("near_factor")) {
 		m->near_factor = w;
+		return 1;
+	} else if (KEY("context_terms_needed")) {
+		if (w < 1 || w > 16 || w != floor(w)) return 0;
+		m->context_terms_needed = (size_t)w;
 		return 1;
 	} else if (KEY("corroborate.other_weak")) {
 		m->other_weak = w;
@@ -174,6 +181,37 @@ static double term_weight(const scan_model *m, const idt_term *t)
 	return t->trust == IDT_TRUST_WEAK ? m->weak_weight : m->term_weight[t->kind];
 }
 
+/* A prescription-only medicine that no drug-control list names (control RX alone): its weak
+ * names are corroborated by an offer (a price, a count of pills, shipping, a contact, "no
+ * prescription"), not by its dose, which every patient and every health forum writes beside
+ * the name ("Abilify 5mg"). */
+static int rx_only(const idt_substance *s)
+{
+	if (!s->ncontrol) return 0;
+	for (size_t k = 0; k < s->ncontrol; k++)
+		if (strcmp(s->control[k], "RX") != 0) return 0;
+	return 1;
+}
+
+/* A quantity that is a dose: "5 mg", "100 mcg", "10 ml", "5000 iu" (not a count of units,
+ * "30 pills", nor "100 x 2 mg"). */
+static int is_dose(const char *v)
+{
+	const char *sp = strrchr(v, ' ');
+	if (!sp || strstr(v, " x ")) return 0;
+	sp++;
+	return !strcmp(sp, "mg") || !strcmp(sp, "mcg") || !strcmp(sp, "ml") ||
+	       !strcmp(sp, "mg/ml") || !strcmp(sp, "iu");
+}
+
+/* Whether two terms are one piece of evidence: the same term, or variants of one context cue. */
+static int same_cue(const idt_kb *kb, uint32_t a, uint32_t b)
+{
+	if (a == b) return 1;
+	uint32_t ca = idt_kb_term(kb, a)->cue;
+	return ca && ca == idt_kb_term(kb, b)->cue;
+}
+
 /* Distance in bytes between two spans of one field (0 when they overlap). */
 static size_t span_gap(const idt_evidence *a, const idt_evidence *b)
 {
@@ -200,14 +238,16 @@ static int is_near(const scan_model *m, const idt_result *r, const idt_evidence 
  * watch's "glass" and its weight "99g" lines apart).  A decisive term in the record also
  * corroborates (checked by the caller).
  */
-static int corroborated(const scan_model *m, const idt_result *r, size_t i)
+static int corroborated(const scan_model *m, const idt_kb *kb, const idt_result *r, size_t i)
 {
 	if (!m->weak_needs_corroboration) return 1;
 	const idt_evidence *w = &r->ev[i];
 	double best[IDT_SIG_TYPE_COUNT] = {0};
+	int rx = rx_only(idt_kb_substance(kb, w->substance));
 	for (size_t k = 0; k < r->nev; k++) {
 		const idt_evidence *e = &r->ev[k];
 		if (e->kind != IDT_EV_SIGNAL) continue;
+		if (rx && e->signal.type == IDT_SIG_QUANTITY && is_dose(e->signal.value)) continue;
 		double c = m->corroborate[e->signal.type];
 		if (is_near(m, r, e, w)) c *= m->near_factor;
 		if (c > best[e->signal.type]) best[e->signal.type] = c;
@@ -219,14 +259,56 @@ static int corroborated(const scan_model *m, const idt_result *r, size_t i)
 	for (size_t k = 0; k < r->nev && m->other_weak > 0; k++) {
 		const idt_evidence *e = &r->ev[k];
 		if (e->kind != IDT_EV_SUBSTANCE || e->substance != w->substance ||
-		    e->term == w->term)
+		    same_cue(kb, e->term, w->term))
 			continue;
-		int first = 1; /* count each distinct term once */
+		int first = 1; /* count each distinct term (or cue) once */
 		for (size_t j = 0; j < k && first; j++)
-			first = !(r->ev[j].kind == IDT_EV_SUBSTANCE && r->ev[j].term == e->term);
+			first = !(r->ev[j].kind == IDT_EV_SUBSTANCE &&
+			          same_cue(kb, r->ev[j].term, e->term));
 		if (first) support += m->other_weak;
 	}
 	return support >= m->corroboration_needed - 1e-9;
+}
+
+/*
+ * Whether context term i ("strain", "couch lock") may count at all: a context word names
+ * nothing alone, so it needs a weak or decisive term of the same entity in the record, or
+ * context_terms_needed distinct cues of it together ("strain" and "couch lock" point one way;
+ * "indoor" and "outdoor", variants of one cue, do not make a garden-furniture listing cannabis).
+ */
+static int context_supported(const scan_model *m, const idt_kb *kb, const idt_result *r, size_t i)
+{
+	const idt_evidence *w = &r->ev[i];
+	size_t ctx = 1;
+	for (size_t k = 0; k < r->nev; k++) {
+		const idt_evidence *e = &r->ev[k];
+		if (e->kind != IDT_EV_SUBSTANCE || e->substance != w->substance ||
+		    e->term == w->term)
+			continue;
+		const idt_term *t = idt_kb_term(kb, e->term);
+		if (t->kind != IDT_TERM_CONTEXT) return 1;
+		if (t->cue == idt_kb_term(kb, w->term)->cue)
+			continue; /* a variant of the same cue */
+		int first = 1;    /* count each distinct cue once */
+		for (size_t j = 0; j < k && first; j++)
+			first = !(r->ev[j].kind == IDT_EV_SUBSTANCE &&
+			          r->ev[j].substance == w->substance &&
+			          idt_kb_term(kb, r->ev[j].term)->cue == t->cue);
+		ctx += first;
+	}
+	return ctx >= m->context_terms_needed;
+}
+
+/* Whether term evidence i counts: decisive terms always; weak ones when the record has a
+ * decisive term or drug-typical context; context terms only beside other terms of their
+ * entity, and then as weak ones. */
+static int term_counts(const scan_model *m, const idt_kb *kb, const idt_result *r, size_t i,
+                       int decisive)
+{
+	const idt_term *t = idt_kb_term(kb, r->ev[i].term);
+	if (t->trust != IDT_TRUST_WEAK) return 1;
+	if (t->kind == IDT_TERM_CONTEXT && !context_supported(m, kb, r, i)) return 0;
+	return decisive || corroborated(m, kb, r, i);
 }
 
 idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
@@ -255,7 +337,7 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 		r->weights[i] = 0;
 		if (e->kind != IDT_EV_SUBSTANCE) continue;
 		const idt_term *t = idt_kb_term(kb, e->term);
-		if (t->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, i)) continue;
+		if (!term_counts(m, kb, r, i, decisive)) continue;
 		double w = term_weight(m, t);
 		int best = 1;
 		for (size_t j = 0; j < r->nev && best; j++) {
@@ -263,8 +345,7 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 			if (j == i || o->kind != IDT_EV_SUBSTANCE || o->substance != e->substance)
 				continue;
 			const idt_term *ot = idt_kb_term(kb, o->term);
-			if (ot->trust == IDT_TRUST_WEAK && !decisive && !corroborated(m, r, j))
-				continue;
+			if (!term_counts(m, kb, r, j, decisive)) continue;
 			double ow = term_weight(m, ot);
 			if (ow > w || (ow == w && j < i)) best = 0;
 		}
@@ -274,7 +355,9 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r)
 		keep *= 1.0 - w;
 		const idt_substance *s = idt_kb_substance(kb, e->substance);
 		st = add_reason(r, "%s %s '%s' names %s (%s): +%.2f",
-		                t->trust == IDT_TRUST_WEAK ? "corroborated weak" : "decisive",
+		                t->kind == IDT_TERM_CONTEXT  ? "corroborated"
+		                : t->trust == IDT_TRUST_WEAK ? "corroborated weak"
+		                                             : "decisive",
 		                idt_term_kind_name(t->kind), t->text, s->name,
 		                idt_class_name(s->cls), w);
 	}

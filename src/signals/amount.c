@@ -19,9 +19,13 @@
  *             "QP" (upper case) -> "4 oz (QP)", "eightball"/"8ball" -> "3.5 g (eightball)",
  *             "half o"/"half oz"/"half zip" -> "0.5 oz (half o)", "a zip"/"per zip" ->
  *             "1 oz (zip)", "teenth"/"teener" -> "1.75 g (teenth)", "an 8th" -> "3.5 g (eighth)",
- *             "1/8th" -> "1/8 oz".  "HP", "key", "brick" and
- *             "pound" are too ambiguous and are not reported; "3G"/"4G"/"5G" before a word such as
- *             "network", "phone" or "LTE" is a mobile network, not grams ("5G Mdma" is grams).
+ *             "1/8th" -> "1/8 oz"; "half"/"quarter" before a unit ("half gram", "half a pound",
+ *             "quarter-pound", "quarter oz") -> "0.5 g", "0.5 lb", "0.25 lb", "0.25 oz"; a
+ *             decimal without its leading zero (".25 gram") -> "0.25 g".  "pound" after a whole
+ *             number from 1 to 10 is a weight ("1 pound", "2 pounds": sterling is written £ or
+ *             GBP in listings); after other amounts it may be money and is not reported.
+ *             "HP", "key" and "brick" are too ambiguous and are not reported; "3G"/"4G"/"5G" before
+ * a word such as "network", "phone" or "LTE" is a mobile network, not grams ("5G Mdma" is grams).
  *   purity    a percentage (0 < p <= 100) next to a purity word ("99% pure", "purity: 90%",
  *             "pureza 85%", "Reinheit 80%") or a substance word ("MDMA 84%", "87% cocaine");
  *             a discount word after it ("20% off", "10% discount", "rabatt", "descuento")
@@ -30,6 +34,7 @@
  *             of the other digits weighted 1, 2, 3 ... from the right, mod 10.  Value as written.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "signals_int.h"
 
@@ -182,6 +187,10 @@ static const unit units[] = {
     {"g", "g", "g"},
     {"gr", "g", "g"},
     {"grs", "g", "g"},
+    {"grm", "g", "g"},
+    {"grms", "g", "g"},
+    {"gm", "g", "g"},
+    {"gms", "g", "g"},
     {"gram", "g", "g"},
     {"grams", "g", "g"},
     {"gramm", "g", "g"},
@@ -199,7 +208,10 @@ static const unit units[] = {
     {"ounces", "oz", "oz"},
     {"lb", "lb", "lb"},
     {"lbs", "lb", "lb"},
+    {"pound", "lb", "lb"}, /* after a number only from 1 to 10 (pound_ok) */
+    {"pounds", "lb", "lb"},
     {"ml", "ml", "ml"},
+    {"iu", "iu", "iu"}, /* international units: hormones (hCG), insulin */
     {"pill", "pills", "pill"},
     {"pills", "pills", "pill"},
     {"tab", "tabs", "tab"},
@@ -592,6 +604,29 @@ static const char *const network_words[] = {
     "cell",       "cells",    "towers",         NULL,
 };
 
+/* "pound" after an amount is a weight only for a whole number from 1 to 10 (see the top). */
+static bool pound_ok(const amount *am)
+{
+	return !strchr(am->v, '.') && strlen(am->v) <= 2 && atoi(am->v) >= 1 && atoi(am->v) <= 10;
+}
+
+/* A decimal written without its leading zero, the '.' at i - 1 (".25 gram", ".5g"): a
+ * quantity when a unit follows.  Returns the end or 0. */
+static size_t bare_decimal(idt__sx *x, size_t i)
+{
+	if (i >= 2 && (word_byte(x->s[i - 2]) || strchr(".,/$#@-_'", x->s[i - 2]))) return 0;
+	size_t q = i;
+	while (idt__digit(idt__at(x, q)) && q - i < 4) q++;
+	if (idt__digit(idt__at(x, q)) || idt__at(x, q) == '.' || idt__at(x, q) == ',') return 0;
+	size_t ue;
+	const unit *u = unit_at(x, idt__sx_spaces(x, q, 1), &ue);
+	if (!u || (u->w[0] == 'p' && u->w[1] == 'o')) return 0;
+	char v[16];
+	snprintf(v, sizeof v, "0.%.*s", (int)(q - i), (const char *)x->s + i);
+	emit_quantity(x, i - 1, ue, v, u->canon);
+	return ue;
+}
+
 /* "N x M unit" with the 'x' at q: returns the end or 0. */
 static size_t times(idt__sx *x, size_t i, const amount *am, size_t q)
 {
@@ -633,6 +668,7 @@ size_t idt__amount_number(idt__sx *x, size_t i, size_t we)
 {
 	amount am;
 	size_t r, ue, ce;
+	if (i > 0 && x->s[i - 1] == '.') return bare_decimal(x, i);
 	if (!number_start_ok(x, i)) return 0;
 	if ((r = cas(x, i))) return r;
 	if (x->s[i] == '8' && we == i + 5 && idt__sx_eq(x, i + 1, we, "ball")) {
@@ -664,6 +700,7 @@ size_t idt__amount_number(idt__sx *x, size_t i, size_t we)
 	    (r = times(x, i, &am, q)))
 		return r;
 	const unit *u = unit_at(x, q, &ue);
+	if (u && u->w[0] == 'p' && u->w[1] == 'o' && !pound_ok(&am)) u = NULL;
 	if (u) {
 		/* "4G network", "5G phone": a mobile network, not grams */
 		size_t a, b;
@@ -722,6 +759,43 @@ static const char *const zip_not_after[] = {
     "line", "drive", "bag",  "bags",  "up",      "it",     "disk", "format", NULL,
 };
 
+/* "half" or "quarter" (the keyword [i, we)) before a weight unit, with an optional '-', "a",
+ * "an", "of a", "of an" between: "half o", "half-pound", "half a gram", "quarter oz",
+ * "quarter of an ounce", "half zip", "half key".  Emits the fraction of the unit; returns the
+ * end, or 0. */
+static size_t part_of_unit(idt__sx *x, size_t i, size_t we, bool half)
+{
+	size_t a, b, p = we;
+	if (idt__at(x, p) == '-')
+		p++;
+	else if (idt__sx_spaces(x, p, 2) == p)
+		return 0;
+	next_word(x, p, &a, &b);
+	if (idt__sx_eq(x, a, b, "of")) next_word(x, b, &a, &b);
+	if (idt__sx_eq(x, a, b, "a") || idt__sx_eq(x, a, b, "an")) next_word(x, b, &a, &b);
+	if (b == a) return 0;
+	const char *amt = half ? "0.5" : "0.25", *canon = NULL;
+	if (idt__sx_eq(x, a, b, "o") || idt__sx_eq(x, a, b, "z"))
+		canon = half ? "oz (half o)" : "oz";
+	else if (idt__sx_eq(x, a, b, "zip") && half && p == we)
+		canon = "oz (half zip)"; /* not "half-zip" or "quarter zip": those are jackets */
+	else if (idt__sx_eq(x, a, b, "key") || idt__sx_eq(x, a, b, "kee"))
+		canon = "kg";
+	else {
+		size_t ue;
+		const unit *u = unit_at(x, a, &ue);
+		if (!u || ue != b) return 0;
+		if (!strcmp(u->canon, "oz"))
+			canon = half ? "oz (half o)" : "oz";
+		else if (!strcmp(u->canon, "g") || !strcmp(u->canon, "kg") ||
+		         !strcmp(u->canon, "lb"))
+			canon = u->canon;
+	}
+	if (!canon) return 0;
+	emit_quantity(x, i, b, amt, canon);
+	return b;
+}
+
 size_t idt__amount_word(idt__sx *x, size_t i, size_t we, int kind)
 {
 	size_t a, b, r;
@@ -744,19 +818,8 @@ size_t idt__amount_word(idt__sx *x, size_t i, size_t we, int kind)
 		return we;
 	case IDT__KW_EIGHTBALL: emit_quantity(x, i, we, "3.5", "g (eightball)"); return we;
 	case IDT__KW_TEENTH: emit_quantity(x, i, we, "1.75", "g (teenth)"); return we;
-	case IDT__KW_HALF:
-		next_word(x, we, &a, &b);
-		if (a == we || b == a) return 0;
-		if (idt__sx_eq(x, a, b, "o") || idt__sx_eq(x, a, b, "oz") ||
-		    idt__sx_eq(x, a, b, "ounce") || idt__sx_eq(x, a, b, "z")) {
-			emit_quantity(x, i, b, "0.5", "oz (half o)");
-			return b;
-		}
-		if (idt__sx_eq(x, a, b, "zip")) {
-			emit_quantity(x, i, b, "0.5", "oz (half zip)");
-			return b;
-		}
-		return 0;
+	case IDT__KW_HALF: return part_of_unit(x, i, we, true);
+	case IDT__KW_QUARTER: return part_of_unit(x, i, we, false);
 	case IDT__KW_ZIP:
 		next_word(x, we, &a, &b);
 		if (word_in(x, a, b, zip_not_after)) return 0;

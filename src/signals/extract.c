@@ -141,7 +141,7 @@ static const keyword kw_m[] = {KW("mob", IDT__KW_PHONE), KW("mobile", IDT__KW_PH
 static const keyword kw_p[] = {KW("phone", IDT__KW_PHONE), KW("purity", IDT__KW_PURITY),
                                KW("pureza", IDT__KW_PURITY), KW("purete", IDT__KW_PURITY)};
 static const keyword kw_r[] = {KW("reinheit", IDT__KW_PURITY)};
-static const keyword kw_q[] = {KW("qp", IDT__KW_QP)};
+static const keyword kw_q[] = {KW("qp", IDT__KW_QP), KW("quarter", IDT__KW_QUARTER)};
 static const keyword kw_s[] = {KW("sc", IDT__KW_SNAP), KW("signal", IDT__KW_SIGNAL),
                                KW("sms", IDT__KW_PHONE), KW("snap", IDT__KW_SNAP),
                                KW("snapchat", IDT__KW_SNAPCHAT)};
@@ -191,7 +191,7 @@ static const uint32_t kw_shape[26][10] = {
     ['k' - 'a'] = {[3] = (1u << 8)},
     ['m' - 'a'] = {[3] = (1u << 14), [6] = (1u << 14)},
     ['p' - 'a'] = {[5] = (1u << 7), [6] = (1u << 20)},
-    ['q' - 'a'] = {[2] = (1u << 15)},
+    ['q' - 'a'] = {[2] = (1u << 15), [7] = (1u << 20)},
     ['r' - 'a'] = {[8] = (1u << 4)},
     ['s' - 'a'] =
         {[2] = (1u << 2), [3] = (1u << 12), [4] = (1u << 13), [6] = (1u << 8), [8] = (1u << 13)},

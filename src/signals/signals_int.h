@@ -165,6 +165,7 @@ enum idt__kw {
 	IDT__KW_CURRENCY, /* an ISO or crypto code, before an amount */
 	IDT__KW_QP,
 	IDT__KW_HALF,
+	IDT__KW_QUARTER,
 	IDT__KW_ZIP,
 	IDT__KW_EIGHTBALL,
 	IDT__KW_TEENTH,

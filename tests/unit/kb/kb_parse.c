@@ -11,28 +11,27 @@
 #include <cmocka.h>
 #include <interdict.h>
 
-static const char sample[] =
-	"# a comment\n"
-	"source = Test source, 2024\n"
-	"[+fentanyl]\n"                       /* extension before the definition */
-	"slang = fetty\n"
-	"\n"
-	"[fentanyl]\n"
-	"name     = Fentanyl\n"
-	"class    = opioid\n"
-	"control  = UN1961:I; UN1961:IV\n"
-	"cas      = 437-38-7; 990-73-8 (citrate)\n"
-	"names.es = fentanilo\n"
-	"names.zh = 芬太尼\n"
-	"slang?   = china white; apache   # weak\n"
-	"emoji?   = 💊\n"
-	"slang    = love potion #9\n"
-	"\n"
-	"[cocaine]\n"
-	"name = Cocaine\n"
-	"class = stimulant\n"
-	"control = UN1961:I\n"
-	"source = Another source\n";
+static const char sample[] = "# a comment\n"
+                             "source = Test source, 2024\n"
+                             "[+fentanyl]\n" /* extension before the definition */
+                             "slang = fetty\n"
+                             "\n"
+                             "[fentanyl]\n"
+                             "name     = Fentanyl\n"
+                             "class    = opioid\n"
+                             "control  = UN1961:I; UN1961:IV\n"
+                             "cas      = 437-38-7; 990-73-8 (citrate)\n"
+                             "names.es = fentanilo\n"
+                             "names.zh = 芬太尼\n"
+                             "slang?   = china white; apache   # weak\n"
+                             "emoji?   = 💊\n"
+                             "slang    = love potion #9\n"
+                             "\n"
+                             "[cocaine]\n"
+                             "name = Cocaine\n"
+                             "class = stimulant\n"
+                             "control = UN1961:I\n"
+                             "source = Another source\n";
 
 static idt_kb *load(const char *name, const char *text, idt_status want)
 {
@@ -98,13 +97,13 @@ static void test_entities(void **state)
 static void test_cas_check_digit(void **state)
 {
 	(void)state;
-	assert_true(idt_cas_valid("437-38-7", 8));    /* fentanyl */
-	assert_true(idt_cas_valid("50-36-2", 7));     /* cocaine */
+	assert_true(idt_cas_valid("437-38-7", 8)); /* fentanyl */
+	assert_true(idt_cas_valid("50-36-2", 7));  /* cocaine */
 	assert_true(idt_cas_valid("5413-05-8", 9));
-	assert_true(idt_cas_valid("7732-18-5", 9));   /* water */
-	assert_false(idt_cas_valid("50-36-3", 7));    /* wrong check digit */
+	assert_true(idt_cas_valid("7732-18-5", 9)); /* water */
+	assert_false(idt_cas_valid("50-36-3", 7));  /* wrong check digit */
 	assert_false(idt_cas_valid("437-38", 6));
-	assert_false(idt_cas_valid("4-38-7", 6));     /* first part too short */
+	assert_false(idt_cas_valid("4-38-7", 6)); /* first part too short */
 	assert_false(idt_cas_valid("12345678-38-7", 13));
 	assert_false(idt_cas_valid("437_38_7", 8));
 	assert_false(idt_cas_valid("", 0));
@@ -124,19 +123,19 @@ static void test_errors_are_located(void **state)
 {
 	(void)state;
 	const char *bad = "source = s\n"
-			  "[a]\n"
-			  "name = Alpha\n"
-			  "class = opiates\n"        /* 4: unknown class */
-			  "cas = 50-36-3\n"          /* 5: bad check digit */
-			  "control = UN1961:V\n"     /* 6: unknown control */
-			  "colour = blue\n"          /* 7: unknown key */
-			  "[Bad Id]\n"               /* 8: invalid id */
-			  "[b]\n"
-			  "name = Beta\n"
-			  "class = other\n"
-			  "[a]\n"                    /* 12: duplicate */
-			  "[+nobody]\n"
-			  "slang = ghost\n";         /* 14: unknown entity (lint) */
+	                  "[a]\n"
+	                  "name = Alpha\n"
+	                  "class = opiates\n"    /* 4: unknown class */
+	                  "cas = 50-36-3\n"      /* 5: bad check digit */
+	                  "control = UN1961:V\n" /* 6: unknown control */
+	                  "colour = blue\n"      /* 7: unknown key */
+	                  "[Bad Id]\n"           /* 8: invalid id */
+	                  "[b]\n"
+	                  "name = Beta\n"
+	                  "class = other\n"
+	                  "[a]\n" /* 12: duplicate */
+	                  "[+nobody]\n"
+	                  "slang = ghost\n"; /* 14: unknown entity (lint) */
 	idt_kb *kb;
 	assert_int_equal(idt_kb_new(&kb), IDT_OK);
 	idt_error err = {0};
@@ -155,7 +154,8 @@ static void test_errors_are_located(void **state)
 	assert_non_null(strstr(out, "bad.kb:7:error:unknown key 'colour'"));
 	assert_non_null(strstr(out, "bad.kb:8:error:invalid entity id"));
 	assert_non_null(strstr(out, "bad.kb:12:error:duplicate entity id 'a'"));
-	assert_non_null(strstr(out, "bad.kb:14:error:term 'ghost' extends unknown entity 'nobody'"));
+	assert_non_null(
+	    strstr(out, "bad.kb:14:error:term 'ghost' extends unknown entity 'nobody'"));
 	assert_int_equal(nerr, 7);
 	idt_folder_free(f);
 	idt_kb_free(kb);
@@ -165,8 +165,8 @@ static void test_lint_collisions_and_dictionary(void **state)
 {
 	(void)state;
 	const char *text = "source = s\n"
-			   "[a]\nname = Alpha\nclass = other\nslang = bluebird; ice\n"
-			   "[b]\nname = Beta\nclass = other\nslang = BLUE-BIRD\nslang? = snow\n";
+	                   "[a]\nname = Alpha\nclass = other\nslang = bluebird; ice\n"
+	                   "[b]\nname = Beta\nclass = other\nslang = BLUE-BIRD\nslang? = snow\n";
 	idt_kb *kb = load("c.kb", text, IDT_OK);
 	idt_folder *f;
 	assert_int_equal(idt_folder_new(&f), IDT_OK);
@@ -175,9 +175,11 @@ static void test_lint_collisions_and_dictionary(void **state)
 	size_t nerr = 0;
 	assert_int_equal(idt_kb_lint(kb, f, dict, strlen(dict), collect, out, &nerr), IDT_OK);
 	/* "BLUE-BIRD" normalises like "bluebird"? No: the hyphen separates tokens. */
-	assert_non_null(strstr(out, "c.kb:5:error:decisive slang 'ice' of 'a' is an ordinary dictionary word"));
+	assert_non_null(
+	    strstr(out, "c.kb:5:error:decisive slang 'ice' of 'a' is an ordinary dictionary word"));
 	assert_null(strstr(out, "'snow'")); /* weak: fine */
-	assert_non_null(strstr(out, "c.kb:5:warning:decisive slang 'bluebird' of 'a' is an ordinary proper name"));
+	assert_non_null(strstr(
+	    out, "c.kb:5:warning:decisive slang 'bluebird' of 'a' is an ordinary proper name"));
 	idt_folder_free(f);
 	idt_kb_free(kb);
 
@@ -187,7 +189,8 @@ static void test_lint_collisions_and_dictionary(void **state)
 	assert_int_equal(idt_folder_new(&f), IDT_OK);
 	out[0] = 0;
 	assert_int_equal(idt_kb_lint(kb, f, NULL, 0, collect, out, &nerr), IDT_OK);
-	assert_non_null(strstr(out, "d.kb:9:error:term 'z0rbo' of 'b' is also claimed by 'a' (d.kb:5) as 'Zorbo'"));
+	assert_non_null(strstr(
+	    out, "d.kb:9:error:term 'z0rbo' of 'b' is also claimed by 'a' (d.kb:5) as 'Zorbo'"));
 	assert_int_equal(nerr, 1);
 	idt_folder_free(f);
 	idt_kb_free(kb);
@@ -196,7 +199,8 @@ static void test_lint_collisions_and_dictionary(void **state)
 static void test_lint_one_letter_terms(void **state)
 {
 	(void)state;
-	const char *text = "source = s\n[a]\nname = Alpha\nclass = other\nemoji? = \xF0\x9F\x85\xBF\n";
+	const char *text =
+	    "source = s\n[a]\nname = Alpha\nclass = other\nemoji? = \xF0\x9F\x85\xBF\n";
 	idt_kb *kb = load("e.kb", text, IDT_OK);
 	idt_folder *f;
 	assert_int_equal(idt_folder_new(&f), IDT_OK);
@@ -210,11 +214,45 @@ static void test_lint_one_letter_terms(void **state)
 	idt_kb_free(kb);
 }
 
+/* `context` terms: always weak; '|' joins the variants of one cue, ';' separates cues, and an
+ * extension section keeps the cue numbers. */
+static void test_context_cues(void **state)
+{
+	(void)state;
+	static const char text[] = "source = s\n[cannabis]\nname = Cannabis\nclass = cannabis\n"
+	                           "control = UN1961:I\ncontext = strain | strains; couch lock\n"
+	                           "[+cannabis]\ncontext = indoor | outdoor\n";
+	idt_kb *kb = load("t.kb", text, IDT_OK);
+	const idt_term *a = find_term(kb, "strain"), *b = find_term(kb, "strains"),
+	               *c = find_term(kb, "couch lock"), *d = find_term(kb, "indoor"),
+	               *e = find_term(kb, "outdoor");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_non_null(d);
+	assert_non_null(e);
+	assert_int_equal(a->kind, IDT_TERM_CONTEXT);
+	assert_int_equal(a->trust, IDT_TRUST_WEAK);
+	assert_string_equal(a->lang, "en");
+	assert_true(a->cue > 0);
+	assert_int_equal(a->cue, b->cue);
+	assert_int_not_equal(a->cue, c->cue);
+	assert_int_equal(d->cue, e->cue);
+	assert_int_not_equal(d->cue, a->cue);
+	assert_int_not_equal(d->cue, c->cue);
+	assert_int_equal(find_term(kb, "Cannabis")->cue, 0);
+	idt_kb_free(kb);
+	static const char bad[] = "source = s\n[x]\nname = X\nclass = other\ncontrol = RX\n"
+	                          "context = a b || c d\n";
+	idt_kb_free(load("bad.kb", bad, IDT_EPARSE));
+}
+
 static void test_phrases(void **state)
 {
 	(void)state;
-	const char *text = "source = s\n[shipping]\nen = stealth shipping; vacuum sealed\nes = envío discreto\n"
-			   "[nonsense]\nen = x\n";
+	const char *text =
+	    "source = s\n[shipping]\nen = stealth shipping; vacuum sealed\nes = envío discreto\n"
+	    "[nonsense]\nen = x\n";
 	idt_kb *kb;
 	assert_int_equal(idt_kb_new(&kb), IDT_OK);
 	idt_error err = {0};
@@ -248,13 +286,14 @@ static void test_bundled_loads_and_hash_is_stable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entities),
-		cmocka_unit_test(test_cas_check_digit),
-		cmocka_unit_test(test_errors_are_located),
-		cmocka_unit_test(test_lint_collisions_and_dictionary),
-		cmocka_unit_test(test_lint_one_letter_terms),
-		cmocka_unit_test(test_phrases),
-		cmocka_unit_test(test_bundled_loads_and_hash_is_stable),
+	    cmocka_unit_test(test_entities),
+	    cmocka_unit_test(test_cas_check_digit),
+	    cmocka_unit_test(test_errors_are_located),
+	    cmocka_unit_test(test_lint_collisions_and_dictionary),
+	    cmocka_unit_test(test_lint_one_letter_terms),
+	    cmocka_unit_test(test_context_cues),
+	    cmocka_unit_test(test_phrases),
+	    cmocka_unit_test(test_bundled_loads_and_hash_is_stable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,18 +17,21 @@
 #include <interdict.h>
 
 static const char kb_text[] =
-	"source = test\n"
-	"[fentanyl]\nname = Fentanyl\nclass = opioid\ncontrol = UN1961:I\ncas = 437-38-7\n"
-	"[cocaine]\nname = Cocaine\nclass = stimulant\ncontrol = UN1961:I\nnames.zh = 可卡因\n"
-	"slang? = snow\nemoji? = ❄️\n"
-	"[crack-cocaine]\nname = Crack cocaine\nclass = stimulant\ncontrol = UN1961:I\n"
-	"[methamphetamine]\nname = Methamphetamine\nclass = stimulant\ncontrol = UN1971:II\n"
-	"slang = meth; crystal meth\nnames.zh = 冰毒\n"
-	"[cannabis]\nname = Cannabis\nclass = cannabis\ncontrol = UN1961:I\nslang? = weed\n"
-	"[alprazolam]\nname = Alprazolam\nclass = sedative\ncontrol = UN1971:IV\nbrands = Xanax\n"
-	"[mda]\nname = MDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MDA\n"
-	"[mmda]\nname = MMDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MMDA\n"
-	"[bmk-glycidate]\nname = BMK glycidate\nclass = precursor\ncontrol = UN1988:T1\ncas = 5413-05-8\n";
+    "source = test\n"
+    "[fentanyl]\nname = Fentanyl\nclass = opioid\ncontrol = UN1961:I\ncas = 437-38-7\n"
+    "[cocaine]\nname = Cocaine\nclass = stimulant\ncontrol = UN1961:I\nnames.zh = 可卡因\n"
+    "slang? = snow\nemoji? = ❄️\n"
+    "[crack-cocaine]\nname = Crack cocaine\nclass = stimulant\ncontrol = UN1961:I\n"
+    "[methamphetamine]\nname = Methamphetamine\nclass = stimulant\ncontrol = UN1971:II\n"
+    "slang = meth; crystal meth\nnames.zh = 冰毒\n"
+    "[cannabis]\nname = Cannabis\nclass = cannabis\ncontrol = UN1961:I\nslang? = weed\n"
+    "context = strain | strains; indoor | outdoor | indoor grown; couch lock\n"
+    "[amoxicillin]\nname = Amoxicillin\nclass = other\ncontrol = RX\nnames? = amoxil\n"
+    "[alprazolam]\nname = Alprazolam\nclass = sedative\ncontrol = UN1971:IV\nbrands = Xanax\n"
+    "[mda]\nname = MDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MDA\n"
+    "[mmda]\nname = MMDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MMDA\n"
+    "[bmk-glycidate]\nname = BMK glycidate\nclass = precursor\ncontrol = UN1988:T1\ncas = "
+    "5413-05-8\n";
 
 static const char phrases[] = "source = test\n[shipping]\nen = stealth shipping\n";
 
@@ -103,20 +106,29 @@ static void expect_one(fixture *f, const char *text, const char *id, size_t star
 static void test_obfuscations_map_to_original(void **state)
 {
 	fixture *f = *state;
-	expect_one(f, "selling f3nt@nyl now", "fentanyl", 8, 16);                 /* leetspeak */
-	expect_one(f, "FENTANYL!!", "fentanyl", 0, 8);                            /* case */
-	expect_one(f, "f\xD0\xB5ntanyl", "fentanyl", 0, 9);                      /* Cyrillic е */
-	expect_one(f, "\xEF\xBD\x86\xEF\xBD\x85\xEF\xBD\x8E\xEF\xBD\x94\xEF\xBD\x81\xEF\xBD\x8E"
-		      "\xEF\xBD\x99\xEF\xBD\x8C", "fentanyl", 0, 24);              /* fullwidth */
-	expect_one(f, "buy c.o.c.a.i.n.e here", "cocaine", 4, 17);                /* separators */
+	expect_one(f, "selling f3nt@nyl now", "fentanyl", 8, 16); /* leetspeak */
+	expect_one(f, "FENTANYL!!", "fentanyl", 0, 8);            /* case */
+	expect_one(f, "f\xD0\xB5ntanyl", "fentanyl", 0, 9);       /* Cyrillic е */
+	expect_one(f,
+	           "\xEF\xBD\x86\xEF\xBD\x85\xEF\xBD\x8E\xEF\xBD\x94\xEF\xBD\x81\xEF\xBD\x8E"
+	           "\xEF\xBD\x99\xEF\xBD\x8C",
+	           "fentanyl", 0, 24);                             /* fullwidth */
+	expect_one(f, "buy c.o.c.a.i.n.e here", "cocaine", 4, 17); /* separators */
 	expect_one(f, "buy c o c a i n e here", "cocaine", 4, 17);
-	expect_one(f, "co\xE2\x80\x8B" "caine", "cocaine", 0, 10);              /* zero-width */
-	expect_one(f, "cocaaaaine", "cocaine", 0, 10);                            /* repetition */
-	expect_one(f, "coca\xC3\xAF" "ne", "cocaine", 0, 8);                     /* diacritic */
-	expect_one(f, "X\xD0\xB0n\xD0\xB0x bars", "alprazolam", 0, 7);           /* Cyrillic а */
-	expect_one(f, "\xF0\x9D\x90\x9F\xF0\x9D\x90\x9E\xF0\x9D\x90\xA7\xF0\x9D\x90\xAD"
-		      "\xF0\x9D\x90\x9A\xF0\x9D\x90\xA7\xF0\x9D\x90\xB2\xF0\x9D\x90\xA5",
-		   "fentanyl", 0, 32);                                              /* math bold */
+	expect_one(f,
+	           "co\xE2\x80\x8B"
+	           "caine",
+	           "cocaine", 0, 10);                  /* zero-width */
+	expect_one(f, "cocaaaaine", "cocaine", 0, 10); /* repetition */
+	expect_one(f,
+	           "coca\xC3\xAF"
+	           "ne",
+	           "cocaine", 0, 8);                                   /* diacritic */
+	expect_one(f, "X\xD0\xB0n\xD0\xB0x bars", "alprazolam", 0, 7); /* Cyrillic а */
+	expect_one(f,
+	           "\xF0\x9D\x90\x9F\xF0\x9D\x90\x9E\xF0\x9D\x90\xA7\xF0\x9D\x90\xAD"
+	           "\xF0\x9D\x90\x9A\xF0\x9D\x90\xA7\xF0\x9D\x90\xB2\xF0\x9D\x90\xA5",
+	           "fentanyl", 0, 32); /* math bold */
 }
 
 static void test_boundaries(void **state)
@@ -175,6 +187,52 @@ static void test_weak_terms_need_corroboration(void **state)
 	assert_int_equal(idt_result_substance_count(r), 2);
 }
 
+/* Context terms count only beside another term of their entity or another distinct cue, and
+ * then only with corroboration; the variants of one cue are one piece of evidence. */
+static void test_context_terms(void **state)
+{
+	fixture *f = *state;
+	const idt_result *r = scan1(f, "strain 3.5g, stealth shipping");
+	assert_int_equal(nsub_ev(r), 1);
+	assert_int_equal(idt_kb_term(f->kb, sub_ev(r, 0)->term)->kind, IDT_TERM_CONTEXT);
+	assert_int_equal(idt_result_substance_count(r), 0); /* one cue alone: nothing */
+	r = scan1(f, "indoor and outdoor furniture, 2 kg, stealth shipping");
+	assert_int_equal(idt_result_substance_count(r), 0); /* variants of one cue */
+	r = scan1(f, "strain and strains 3.5g, stealth shipping");
+	assert_int_equal(idt_result_substance_count(r), 0);
+	r = scan1(f, "an indoor strain");
+	assert_int_equal(idt_result_substance_count(r), 0); /* two cues, no corroboration */
+	r = scan1(f, "an indoor strain, no couch lock");    /* three agree: named, but no offer */
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_false(idt_result_flagged(r));
+	r = scan1(f, "indoor grown strain 3.5g");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_true(idt_result_flagged(r));
+	assert_string_equal(idt_kb_substance(f->kb, idt_result_substance(r, 0))->id, "cannabis");
+	r = scan1(f, "weed, a nice strain, 3.5g");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	/* a decisive term of another entity does not make a context term count */
+	r = scan1(f, "fentanyl, strain 3.5g");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_string_equal(idt_kb_substance(f->kb, idt_result_substance(r, 0))->id, "fentanyl");
+}
+
+/* A weak name of a prescription-only medicine (control RX alone) is corroborated by an offer,
+ * not by its dose. */
+static void test_rx_medicine_needs_offer(void **state)
+{
+	fixture *f = *state;
+	const idt_result *r = scan1(f, "I was given amoxil 500mg by my doctor");
+	assert_int_equal(idt_result_substance_count(r), 0);
+	assert_false(idt_result_flagged(r));
+	r = scan1(f, "amoxil 500mg - 30 pills");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_true(idt_result_flagged(r));
+	/* a weak term of a scheduled drug is still corroborated by a quantity beside it */
+	r = scan1(f, "weed 3.5g");
+	assert_int_equal(idt_result_substance_count(r), 1);
+}
+
 static void test_cas_numbers(void **state)
 {
 	fixture *f = *state;
@@ -207,13 +265,14 @@ static void test_verdict_json(void **state)
 	fixture *f = *state;
 	const char *title = "F3NT@NYL 5g";
 	const char *body = "stealth shipping, CAS 437-38-7";
-	idt_field fd[2] = {{"title", 5, title, strlen(title)}, {"description", 11, body, strlen(body)}};
+	idt_field fd[2] = {{"title", 5, title, strlen(title)},
+	                   {"description", 11, body, strlen(body)}};
 	assert_int_equal(idt_scan(f->sc, f->scratch, fd, 2, &f->res), IDT_OK);
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
-	assert_int_equal(idt_result_json(f->sc, f->res, fd, 2, "\"x1\"", 4, "\"source\":{\"line\":3}",
-					 19, &buf, &len, &cap),
-			 IDT_OK);
+	assert_int_equal(idt_result_json(f->sc, f->res, fd, 2, "\"x1\"", 4,
+	                                 "\"source\":{\"line\":3}", 19, &buf, &len, &cap),
+	                 IDT_OK);
 	json_error_t jerr;
 	json_t *v = json_loadb(buf, len, 0, &jerr);
 	assert_non_null(v);
@@ -224,8 +283,10 @@ static void test_verdict_json(void **state)
 	json_t *s0 = json_array_get(subs, 0);
 	assert_string_equal(json_string_value(json_object_get(s0, "id")), "fentanyl");
 	assert_string_equal(json_string_value(json_object_get(s0, "class")), "opioid");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(s0, "control"), 0)), "UN1961:I");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(s0, "cas"), 0)), "437-38-7");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(s0, "control"), 0)),
+	                    "UN1961:I");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(s0, "cas"), 0)),
+	                    "437-38-7");
 	json_t *ev = json_object_get(v, "evidence");
 	int saw_title = 0, saw_ship = 0;
 	for (size_t i = 0; i < json_array_size(ev); i++) {
@@ -241,7 +302,8 @@ static void test_verdict_json(void **state)
 	}
 	assert_true(saw_title);
 	assert_true(saw_ship);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "source"), "line")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "source"), "line")),
+	                 3);
 	assert_true(json_array_size(json_object_get(v, "reasons")) >= 2);
 	json_decref(v);
 	free(buf);
@@ -291,7 +353,8 @@ static void test_threads_share_scanner(void **state)
 	fixture *f = *state;
 	pthread_t t[2];
 	thread_arg a[2] = {{f->sc, 0}, {f->sc, 0}};
-	for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, scan_thread, &a[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scan_thread, &a[i]), 0);
 	for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
 	assert_int_equal(a[0].found, 2000 * 3);
 	assert_int_equal(a[1].found, 2000 * 3);
@@ -300,16 +363,18 @@ static void test_threads_share_scanner(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_obfuscations_map_to_original),
-		cmocka_unit_test(test_boundaries),
-		cmocka_unit_test(test_nested_resolves_to_most_specific),
-		cmocka_unit_test(test_cjk_without_spaces),
-		cmocka_unit_test(test_weak_terms_need_corroboration),
-		cmocka_unit_test(test_cas_numbers),
-		cmocka_unit_test(test_invalid_utf8_and_nul),
-		cmocka_unit_test(test_verdict_json),
-		cmocka_unit_test(test_threads_share_scanner),
-		cmocka_unit_test(test_fresh_scratch_without_matches),
+	    cmocka_unit_test(test_obfuscations_map_to_original),
+	    cmocka_unit_test(test_boundaries),
+	    cmocka_unit_test(test_nested_resolves_to_most_specific),
+	    cmocka_unit_test(test_cjk_without_spaces),
+	    cmocka_unit_test(test_weak_terms_need_corroboration),
+	    cmocka_unit_test(test_cas_numbers),
+	    cmocka_unit_test(test_invalid_utf8_and_nul),
+	    cmocka_unit_test(test_verdict_json),
+	    cmocka_unit_test(test_context_terms),
+	    cmocka_unit_test(test_rx_medicine_needs_offer),
+	    cmocka_unit_test(test_threads_share_scanner),
+	    cmocka_unit_test(test_fresh_scratch_without_matches),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

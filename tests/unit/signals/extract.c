@@ -89,6 +89,19 @@ static void test_quantities(void **state)
 	      {PRICE, "$40", "40 USD"}, {QTY, "1/8th", "1/8 oz"}, {QTY, "1/4th", "1/4 oz"},
 	      {QTY, "10 geltabs", "10 tabs"});
 	check_none("the 8th floor, on May 8th");
+	/* fractions in words, bare decimals, more spellings of grams, pounds, international units
+	 */
+	CHECK("half gram, half a pound, quarter-pound, quarter of an ounce, half key",
+	      {QTY, "half gram", "0.5 g"}, {QTY, "half a pound", "0.5 lb"},
+	      {QTY, "quarter-pound", "0.25 lb"}, {QTY, "quarter of an ounce", "0.25 oz"},
+	      {QTY, "half key", "0.5 kg"});
+	CHECK(".25 gram, (.5g), 5 gms, 1 grm, 1 Pound, 2 pounds, 5000iu",
+	      {QTY, ".25 gram", "0.25 g"}, {QTY, ".5g", "0.5 g"}, {QTY, "5 gms", "5 g"},
+	      {QTY, "1 grm", "1 g"}, {QTY, "1 Pound", "1 lb"}, {QTY, "2 pounds", "2 lb"},
+	      {QTY, "5000iu", "5000 iu"});
+	/* sterling, jackets, versions and decimals that are not quantities */
+	check_none("costs 20 pounds, 4.99 pounds, a quarter zip, half-zip fleece, half time");
+	check_none("v.5g, 1.25.5 g, x.5 mg, .25 pounds");
 	/* not quantities */
 	check_none(
 	    "the 5G rollout, 4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
