@@ -67,6 +67,9 @@ typedef struct idt_substance {
 	size_t ncontrol;
 	const char *const *cas; /* CAS numbers as written ("437-38-7") */
 	size_t ncas;
+	const char *const *units; /* trade units whose quantities are a context cue of it
+	                             ("QP", "zip", "mcg"; docs/scoring.md) */
+	size_t nunits;
 	const char *source; /* citation of the public source(s) */
 	const char *file;   /* the file it was defined in */
 	uint32_t line;      /* the line of its header there */

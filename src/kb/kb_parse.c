@@ -35,6 +35,8 @@ typedef struct parser {
 	size_t ncontrol;
 	const char *cas[MAX_LIST];
 	size_t ncas;
+	const char *units[MAX_LIST];
+	size_t nunits;
 	uint32_t cue;  /* cue number for the context terms being added, else 0 */
 	size_t errors; /* errors recorded by this parse */
 	uint32_t first_error_line;
@@ -155,14 +157,18 @@ static idt_status end_section(parser *p)
 		if (st) return st;
 		if (!p->have_class) s->cls = IDT_CLASS_OTHER;
 		if (!s->name) s->name = s->id;
-		const char **c = idt__kb_alloc(kb, (p->ncontrol + p->ncas + 1) * sizeof *c);
+		size_t nall = p->ncontrol + p->ncas + p->nunits;
+		const char **c = idt__kb_alloc(kb, (nall + 1) * sizeof *c);
 		if (!c) return IDT_ENOMEM;
 		memcpy(c, p->control, p->ncontrol * sizeof *c);
 		memcpy(c + p->ncontrol, p->cas, p->ncas * sizeof *c);
+		memcpy(c + p->ncontrol + p->ncas, p->units, p->nunits * sizeof *c);
 		s->control = c;
 		s->ncontrol = p->ncontrol;
 		s->cas = c + p->ncontrol;
 		s->ncas = p->ncas;
+		s->units = c + p->ncontrol + p->ncas;
+		s->nunits = p->nunits;
 	}
 	p->sec = SEC_NONE;
 	return IDT_OK;
@@ -175,7 +181,7 @@ static idt_status begin_section(parser *p, const char *s, size_t n)
 	if (st) return st;
 	p->sec_line = p->line;
 	p->have_name = p->have_class = 0;
-	p->ncontrol = p->ncas = 0;
+	p->ncontrol = p->ncas = p->nunits = 0;
 	trim(&s, &n);
 	int extend = n && s[0] == '+';
 	if (extend) s++, n--;
@@ -284,6 +290,19 @@ static idt_status item_context(parser *p, const char *s, size_t n, void *vctx)
 	return st;
 }
 
+/* A trade unit, as the quantity extractor writes it: "QP", "zip", "mcg" (docs/scoring.md). */
+static idt_status item_unit(parser *p, const char *s, size_t n, void *ctx)
+{
+	IDT_UNUSED(ctx);
+	char u[64];
+	snprintf(u, sizeof u, "%.*s", (int)(n < 60 ? n : 60), s);
+	if (p->nunits == MAX_LIST) return diag(p, "error", "too many units at '%s'", u);
+	const char *c = idt__kb_strndup(p->kb, s, n);
+	if (!c) return IDT_ENOMEM;
+	p->units[p->nunits++] = c;
+	return IDT_OK;
+}
+
 static idt_status item_control(parser *p, const char *s, size_t n, void *ctx)
 {
 	IDT_UNUSED(ctx);
@@ -387,6 +406,8 @@ static idt_status key_value(parser *p, const char *k, size_t kn, const char *v, 
 	}
 	if (p->sec == SEC_ENTITY && key_is(k, kn, "control"))
 		return each_item(p, v, vn, item_control, NULL);
+	if (p->sec == SEC_ENTITY && key_is(k, kn, "units"))
+		return each_item(p, v, vn, item_unit, NULL);
 	/* Term keys: base[.lang][?] */
 	term_ctx ctx = {IDT_TERM_NAME, IDT_TRUST_DECISIVE, ""};
 	char lang[8] = "";

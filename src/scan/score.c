@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include "scan_int.h"
 
 void idt__scan_model_default(scan_model *m)
@@ -204,6 +205,38 @@ static int is_dose(const char *v)
 	       !strcmp(sp, "mg/ml") || !strcmp(sp, "iu");
 }
 
+/* The unit of a quantity value: the trade name in parentheses ("4 oz (QP)" -> "QP") or the
+ * last word ("280 mcg" -> "mcg"); its length to *n. */
+static const char *quantity_unit(const char *v, size_t *n)
+{
+	const char *open = strchr(v, '(');
+	if (open) {
+		const char *close = strchr(open, ')');
+		*n = close ? (size_t)(close - open - 1) : strlen(open + 1);
+		return open + 1;
+	}
+	const char *sp = strrchr(v, ' ');
+	const char *u = sp ? sp + 1 : v;
+	*n = strlen(u);
+	return u;
+}
+
+/* Whether the record has a quantity in one of the substance's trade units (kb `units`): one
+ * more context cue ("4 oz (QP)" for cannabis, "280 mcg" for LSD), counted once. */
+static int has_trade_unit(const idt_substance *s, const idt_result *r)
+{
+	for (size_t k = 0; k < r->nev && s->nunits; k++) {
+		const idt_evidence *e = &r->ev[k];
+		if (e->kind != IDT_EV_SIGNAL || e->signal.type != IDT_SIG_QUANTITY) continue;
+		size_t n;
+		const char *u = quantity_unit(e->signal.value, &n);
+		for (size_t j = 0; j < s->nunits; j++)
+			if (strlen(s->units[j]) == n && strncasecmp(s->units[j], u, n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 /* Whether two terms are one piece of evidence: the same term, or variants of one context cue. */
 static int same_cue(const idt_kb *kb, uint32_t a, uint32_t b)
 {
@@ -279,7 +312,7 @@ static int corroborated(const scan_model *m, const idt_kb *kb, const idt_result 
 static int context_supported(const scan_model *m, const idt_kb *kb, const idt_result *r, size_t i)
 {
 	const idt_evidence *w = &r->ev[i];
-	size_t ctx = 1;
+	size_t ctx = 1 + has_trade_unit(idt_kb_substance(kb, w->substance), r);
 	for (size_t k = 0; k < r->nev; k++) {
 		const idt_evidence *e = &r->ev[k];
 		if (e->kind != IDT_EV_SUBSTANCE || e->substance != w->substance ||

@@ -221,6 +221,7 @@ static void test_context_cues(void **state)
 	(void)state;
 	static const char text[] = "source = s\n[cannabis]\nname = Cannabis\nclass = cannabis\n"
 	                           "control = UN1961:I\ncontext = strain | strains; couch lock\n"
+	                           "units = QP; half o\n"
 	                           "[+cannabis]\ncontext = indoor | outdoor\n";
 	idt_kb *kb = load("t.kb", text, IDT_OK);
 	const idt_term *a = find_term(kb, "strain"), *b = find_term(kb, "strains"),
@@ -241,6 +242,9 @@ static void test_context_cues(void **state)
 	assert_int_not_equal(d->cue, a->cue);
 	assert_int_not_equal(d->cue, c->cue);
 	assert_int_equal(find_term(kb, "Cannabis")->cue, 0);
+	const idt_substance *s = idt_kb_substance(kb, idt_kb_find(kb, "cannabis"));
+	assert_int_equal(s->nunits, 2);
+	assert_string_equal(s->units[1], "half o");
 	idt_kb_free(kb);
 	static const char bad[] = "source = s\n[x]\nname = X\nclass = other\ncontrol = RX\n"
 	                          "context = a b || c d\n";

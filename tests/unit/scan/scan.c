@@ -26,6 +26,9 @@ static const char kb_text[] =
     "slang = meth; crystal meth\nnames.zh = 冰毒\n"
     "[cannabis]\nname = Cannabis\nclass = cannabis\ncontrol = UN1961:I\nslang? = weed\n"
     "context = strain | strains; indoor | outdoor | indoor grown; couch lock\n"
+    "units = QP; zip\n"
+    "[lsd]\nname = LSD\nclass = psychedelic\ncontrol = UN1971:I\nunits = mcg\n"
+    "context = double dipped\n"
     "[amoxicillin]\nname = Amoxicillin\nclass = other\ncontrol = RX\nnames? = amoxil\n"
     "[alprazolam]\nname = Alprazolam\nclass = sedative\ncontrol = UN1971:IV\nbrands = Xanax\n"
     "[mda]\nname = MDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MDA\n"
@@ -211,6 +214,17 @@ static void test_context_terms(void **state)
 	assert_string_equal(idt_kb_substance(f->kb, idt_result_substance(r, 0))->id, "cannabis");
 	r = scan1(f, "weed, a nice strain, 3.5g");
 	assert_int_equal(idt_result_substance_count(r), 1);
+	/* a quantity in a trade unit of the entity is one more cue; other units are not */
+	r = scan1(f, "QP of outdoor");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_true(idt_result_flagged(r));
+	r = scan1(f, "outdoor cushion 2 lb");
+	assert_int_equal(idt_result_substance_count(r), 0);
+	r = scan1(f, "10x double dipped, 280 ug");
+	assert_int_equal(idt_result_substance_count(r), 1);
+	assert_string_equal(idt_kb_substance(f->kb, idt_result_substance(r, 0))->id, "lsd");
+	r = scan1(f, "double dipped strawberries, 200 g");
+	assert_int_equal(idt_result_substance_count(r), 0);
 	/* a decisive term of another entity does not make a context term count */
 	r = scan1(f, "fentanyl, strain 3.5g");
 	assert_int_equal(idt_result_substance_count(r), 1);
