@@ -4,7 +4,8 @@
 // with playwright-core: the public warnings and their feed logged out, login, triage (evidence
 // highlighting, keyboard, confirm, dismiss, bulk), editing and sharing an incident with a
 // sharing group, what a user inside and outside the group sees (list, search, graph,
-// dashboard counts), the graph and its expansion, the dashboard, administration, a narrow
+// dashboard counts), the graph and its expansion, the dashboard, takedowns reported on the
+// incident page and timed on the dashboard, administration, a narrow
 // screen and keyboard focus.  Every page's screenshot goes to IDT_ARTIFACTS.  No request may
 // leave for another host.  Run by tests/web/run-e2e (meson test --suite web).
 import { test, before, after } from 'node:test';
@@ -542,6 +543,66 @@ test('the dashboard draws its charts and the map of routes', async () => {
 	if (stats.top_substances) assert.equal(await page.textContent('[data-chart="top-substances"] tbody tr:first-child th'), stats.top_substances[0].name);
 	if (stats.hits_per_day) assert.equal(await tableSum('hits-per-day'), stats.hits_per_day.reduce((a, r) => a + r.n, 0));
 	await shot(page, 'dashboard', { fullPage: true });
+});
+
+// issue 10: a listing reported through the incident page, recorded gone through the API (as the
+// watch does), and the time to takedown on the incident page and the dashboard; the group
+// member sees it, the user outside the group sees none.
+test('takedowns: reported on the incident page, gone via the API, timed on the dashboard', async () => {
+	const { page, ctx } = state.nora;
+	const id = state.incident;
+	await page.goto(`${base}/incidents/${id}`);
+	await ready(page);
+	await page.waitForSelector('#takedowns p.muted');
+	assert.match(await page.textContent('#takedowns'), /No listing of this incident has been reported/);
+	// reported ten hours ago, to the minute (the field is read as UTC)
+	const rep = new Date(Math.floor(Date.now() / 60000 - 600) * 60000);
+	await page.fill('input[name=takedown_url]', 'https://bazaar.example/listing/4471');
+	await page.fill('input[name=takedown_platform]', 'Bazaar');
+	await page.fill('input[name=takedown_reference]', 'BZ-2026-0042');
+	await page.fill('input[name=takedown_reported_at]', rep.toISOString().slice(0, 16));
+	await page.click('.takedown-form button[type=submit]');
+	await page.waitForSelector('#takedowns-table tr[data-takedown]');
+	const row = await page.textContent('#takedowns-table tbody tr');
+	for (const want of ['Bazaar', 'BZ-2026-0042', 'https://bazaar.example/listing/4471', 'still online', 'not checked yet']) assert.ok(row.includes(want), `${want} in ${row}`);
+	// a refusal is shown (not before the report, but in the form's status): the same report twice
+	await page.fill('input[name=takedown_url]', 'https://bazaar.example/listing/4471');
+	await page.fill('input[name=takedown_platform]', 'Bazaar');
+	await page.fill('input[name=takedown_reference]', 'BZ-2026-0042');
+	await page.click('.takedown-form button[type=submit]');
+	await page.waitForFunction(() => document.querySelector('.takedown-form [role=status]').textContent.length > 0);
+	assert.equal(await page.$$eval('#takedowns-table tr[data-takedown]', (r) => r.length), 1);
+	// the watch (or an analyst) records it gone 6.5 hours after the report
+	const list = await (await ctx.request.get(`${base}/api/v1/incidents/${id}/takedowns`)).json();
+	assert.equal(list.items.length, 1);
+	const td = list.items[0];
+	assert.equal(td.reported_at, `${rep.toISOString().slice(0, 19)}Z`);
+	const gone = new Date(rep.getTime() + 6.5 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+	const r = await ctx.request.patch(`${base}/api/v1/takedowns/${td.id}`, { data: { gone_at: gone, how: 'HTTP 404' }, headers: { 'X-CSRF-Token': await csrf(ctx) } });
+	assert.equal(r.status(), 200);
+	assert.equal((await r.json()).seconds_to_takedown, 23400);
+	await page.reload();
+	await page.waitForSelector('#takedowns-table tr[data-gone="true"]');
+	assert.equal((await page.textContent('#takedowns-table td.takedown-time')).trim(), '6.5 h');
+	assert.match(await page.textContent('#takedowns-table tbody tr'), /HTTP 404/);
+	await page.locator('#takedowns').screenshot({ path: path.join(ART, 'incident-takedowns.png') });
+	// the dashboard's panel shows the server's figures
+	await page.goto(`${base}/dashboard`);
+	await page.waitForSelector('main[data-drawn="true"]', { timeout: 30000 });
+	const stats = await (await ctx.request.get(`${base}/api/v1/stats`)).json();
+	assert.deepEqual([stats.takedowns.reported, stats.takedowns.gone, stats.takedowns.open, stats.takedowns.median_seconds, stats.takedowns.within_24h], [1, 1, 0, 23400, 1]);
+	assert.equal((await page.textContent('#kpi-takedown-median')).trim(), '6.5 h');
+	assert.equal((await page.textContent('#kpi-takedown-24h')).trim(), '100%');
+	assert.equal((await page.textContent('#kpi-takedown-open')).trim(), '0');
+	assert.match(await page.textContent('#takedowns-by-platform tr[data-platform="Bazaar"]'), /6\.5 h/);
+	await page.locator('#takedowns').screenshot({ path: path.join(ART, 'dashboard-takedowns.png') });
+	// a member of the sharing group sees the figure; the user outside the group does not
+	const sven = await (await state.sven.ctx.request.get(`${base}/api/v1/stats`)).json();
+	assert.equal(sven.takedowns.reported, 1);
+	await state.eva.page.goto(`${base}/dashboard`);
+	await state.eva.page.waitForSelector('main[data-drawn="true"]', { timeout: 30000 });
+	assert.match(await state.eva.page.textContent('#takedowns'), /No listing has been reported to a platform yet/);
+	assert.equal((await (await state.eva.ctx.request.get(`${base}/api/v1/takedowns`)).json()).items.length, 0);
 });
 
 test('administration: organisations, users, sharing groups, API tokens, audit log', async () => {

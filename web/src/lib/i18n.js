@@ -73,6 +73,15 @@ export function formatMonth(v) {
 	return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
 }
 
+// Seconds -> "45 min", "6.5 h", "3.2 d" (a time to takedown); "–" when null.
+export function formatDuration(sec) {
+	if (sec === null || sec === undefined || Number.isNaN(Number(sec))) return t('common.none');
+	const s = Number(sec);
+	if (s < 3600) return t('common.duration_min', { n: formatNumber(Math.round(s / 60)) });
+	if (s < 172800) return t('common.duration_h', { n: formatNumber(s / 3600, { maximumFractionDigits: 1 }) });
+	return t('common.duration_d', { n: formatNumber(s / 86400, { maximumFractionDigits: 1 }) });
+}
+
 let regionNames = null;
 // ISO 3166-1 alpha-2 -> the country's name.
 export function countryName(code) {

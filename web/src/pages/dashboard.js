@@ -6,10 +6,11 @@
 // themselves (at most DETAIL_CAP of them, newest first), and would be taken from /stats
 // members by_month_class and routes once the server has them.  Without a member (an older
 // server) the same figure is computed from the incident list and the hits.  Every chart has
-// its numbers in a table beside it.
+// its numbers in a table beside it.  The time to takedown of listings reported to platforms
+// comes from the /stats member takedowns (shown when the server has it).
 import { Chart, BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip, Filler } from 'chart.js';
 import { h, replace } from '../lib/dom.js';
-import { t, tv, formatNumber, formatDate, formatMonth, countryName } from '../lib/i18n.js';
+import { t, tv, formatNumber, formatDate, formatMonth, formatDuration, countryName } from '../lib/i18n.js';
 import { get, getAll } from '../lib/api.js';
 import { loading, errorBox, pageHeader } from '../lib/ui.js';
 import { TYPE_COLOURS, CLASS_COLOURS, STATUS_COLOURS, FALLBACK } from '../lib/colours.js';
@@ -109,6 +110,51 @@ function chartCard(id, title, labels, datasets, { type = 'bar', stacked = true, 
 
 function kpi(id, label, value, hint) {
 	return h('div', { class: 'kpi', dataset: { kpi: id } }, h('div', { class: 'kpi-value', id: `kpi-${id}` }, value), h('div', { class: 'kpi-label' }, label), hint ? h('div', { class: 'kpi-hint muted small' }, hint) : null);
+}
+
+function share(x) {
+	return x === null || x === undefined ? t('common.none') : formatNumber(x, { style: 'percent', maximumFractionDigits: 0 });
+}
+
+// The time-to-takedown panel from /stats takedowns: median, share within 24 h, open listings,
+// and the same per platform in a table.
+function takedownCard(td) {
+	if (!td) return null;
+	const cols = ['dashboard.takedown_platform', 'dashboard.takedown_reported', 'dashboard.takedown_gone_col', 'dashboard.takedown_open_col', 'dashboard.takedown_median_col', 'dashboard.takedown_24h_col'];
+	return h(
+		'section',
+		{ class: 'card', id: 'takedowns', 'aria-labelledby': 'h-takedowns' },
+		h('h2', { id: 'h-takedowns' }, t('dashboard.takedowns')),
+		h('p', { class: 'muted small' }, t('dashboard.takedowns_help')),
+		td.reported
+			? [
+					h(
+						'div',
+						{ class: 'kpis' },
+						kpi('takedown-median', t('dashboard.takedown_median'), formatDuration(td.median_seconds)),
+						kpi('takedown-24h', t('dashboard.takedown_24h'), share(td.within_24h)),
+						kpi('takedown-open', t('dashboard.takedown_open'), formatNumber(td.open)),
+						kpi('takedown-gone', t('dashboard.takedown_gone', { reported: formatNumber(td.reported) }), formatNumber(td.gone)),
+					),
+					h(
+						'div',
+						{ class: 'table-wrap' },
+						h(
+							'table',
+							{ class: 'table compact', id: 'takedowns-by-platform' },
+							h('thead', null, h('tr', null, cols.map((k, i) => h('th', { scope: 'col', class: i ? 'num' : null }, t(k))))),
+							h(
+								'tbody',
+								null,
+								td.by_platform.map((p) =>
+									h('tr', { dataset: { platform: p.platform } }, h('th', { scope: 'row' }, p.platform), h('td', { class: 'num' }, formatNumber(p.reported)), h('td', { class: 'num' }, formatNumber(p.gone)), h('td', { class: 'num' }, formatNumber(p.open)), h('td', { class: 'num' }, formatDuration(p.median_seconds)), h('td', { class: 'num' }, share(p.within_24h))),
+								),
+							),
+						),
+					),
+				]
+			: h('p', { class: 'muted' }, t('dashboard.takedown_none')),
+	);
 }
 
 // Fetches items with at most `n` requests in flight.
@@ -283,6 +329,7 @@ export default {
 			h('div', { class: 'chart-grid' }, typeChart.card, classChart.card),
 			h('section', { class: 'card', 'aria-labelledby': 'h-map', dataset: { chart: 'map' } }, h('h2', { id: 'h-map' }, t('dashboard.map_title')), h('p', { class: 'muted small' }, t('dashboard.map_help')), mapBox, routeTable),
 			h('div', { class: 'chart-grid' }, subChart.card, hitChart.card),
+			takedownCard(stats.takedowns),
 			h(
 				'section',
 				{ class: 'card' },

@@ -1,11 +1,13 @@
 // incident.js: one incident: its facts, narrative, substances with quantities, the route
 // (origin → transit → destination), observables (each leads to the incidents and the graph
 // that share it), the evidence highlighted in the original text, attachments (download and,
-// for its organisation, upload), correlations, and its history from the audit log.
-import { h, replace } from '../lib/dom.js';
-import { t, tv, formatDate, formatTime, formatNumber, countryName } from '../lib/i18n.js';
+// for its organisation, upload), the listings reported to platforms with their time to
+// takedown (and, for its organisation, a form to report one), correlations, and its history
+// from the audit log.
+import { h, replace, field } from '../lib/dom.js';
+import { t, tv, formatDate, formatTime, formatNumber, formatDuration, countryName } from '../lib/i18n.js';
 import { get, post, del, request, can } from '../lib/api.js';
-import { loading, errorBox, errorText, toast, tlpBadge, facts, confirmDialog, pageHeader, emptyState } from '../lib/ui.js';
+import { loading, errorBox, errorText, toast, tlpBadge, facts, confirmDialog, pageHeader, emptyState, load } from '../lib/ui.js';
 import { highlightedFields, legend } from '../lib/highlight.js';
 import { verdictFields } from '../lib/evidence.js';
 
@@ -149,6 +151,83 @@ function attachmentsView(inc, reload) {
 	return h('div', null, list, form);
 }
 
+// The listings of the incident reported to platforms (GET /incidents/{id}/takedowns): when,
+// where, whether and when each disappeared, and the time it took.
+function takedownsTable(items) {
+	if (!items.length) return h('p', { class: 'muted' }, t('incident.takedowns_none'));
+	const cols = ['incident.takedown_platform', 'incident.takedown_reference', 'incident.takedown_url', 'incident.takedown_reported', 'incident.takedown_status', 'incident.takedown_time', 'incident.takedown_checks'];
+	return h(
+		'div',
+		{ class: 'table-wrap' },
+		h(
+			'table',
+			{ class: 'table compact', id: 'takedowns-table' },
+			h('thead', null, h('tr', null, cols.map((k) => h('th', { scope: 'col', class: k === 'incident.takedown_time' ? 'num' : null }, t(k))))),
+			h(
+				'tbody',
+				null,
+				items.map((x) =>
+					h(
+						'tr',
+						{ dataset: { takedown: x.id, gone: x.gone_at ? 'true' : 'false' } },
+						h('td', null, x.platform),
+						h('td', { class: 'mono small' }, x.reference),
+						h('td', { class: 'mono small break' }, x.url),
+						h('td', { class: 'small' }, formatTime(x.reported_at)),
+						h('td', { class: 'small' }, x.gone_at ? t('incident.takedown_gone', { time: formatTime(x.gone_at), how: x.how || '' }) : h('span', { class: 'badge' }, t('incident.takedown_online'))),
+						h('td', { class: 'num takedown-time' }, formatDuration(x.seconds_to_takedown)),
+						h('td', { class: 'small' }, x.checks ? t('incident.takedown_checks_value', { n: x.checks, time: formatTime(x.last_check) }) : t('incident.takedown_never_checked')),
+					),
+				),
+			),
+		),
+	);
+}
+
+// "2026-11-29T09:00" or "…:00" from a datetime-local field, read as UTC -> RFC 3339 with Z.
+function utcFromLocalField(v) {
+	if (!v) return undefined;
+	return `${v.length === 16 ? `${v}:00` : v}Z`;
+}
+
+function takedownsView(inc) {
+	const list = h('div', null);
+	const reload = () => load(list, () => get(`/incidents/${inc.id}/takedowns`), (r) => takedownsTable(r.items));
+	reload();
+	if (!inc.editable || !can.write()) return h('div', null, list, h('p', { class: 'muted small' }, t('incident.takedown_help')));
+	const url = h('input', { type: 'url', name: 'takedown_url', required: true, placeholder: 'https://', autocomplete: 'off' });
+	const platform = h('input', { type: 'text', name: 'takedown_platform', required: true, maxlength: 100 });
+	const reference = h('input', { type: 'text', name: 'takedown_reference', maxlength: 200 });
+	const at = h('input', { type: 'datetime-local', name: 'takedown_reported_at', step: 1 });
+	const status = h('p', { role: 'status', class: 'muted small' });
+	const form = h(
+		'form',
+		{
+			class: 'takedown-form',
+			onsubmit: async (e) => {
+				e.preventDefault();
+				status.textContent = '';
+				try {
+					const body = { url: url.value.trim(), platform: platform.value.trim(), reference: reference.value.trim() };
+					const when = utcFromLocalField(at.value);
+					if (when) body.reported_at = when;
+					const r = await post(`/incidents/${inc.id}/takedowns`, body);
+					toast(t('incident.takedown_recorded', { url: r.url }), 'success');
+					form.reset();
+					reload();
+				} catch (err) {
+					status.textContent = errorText(err);
+				}
+			},
+		},
+		h('h3', null, t('incident.takedown_add')),
+		h('div', { class: 'form-row' }, field(t('incident.takedown_url'), url), field(t('incident.takedown_platform'), platform), field(t('incident.takedown_reference'), reference), field(t('incident.takedown_reported_at'), at, t('incident.takedown_reported_at_hint'))),
+		h('button', { type: 'submit', class: 'btn btn-small' }, t('incident.takedown_submit')),
+		status,
+	);
+	return h('div', null, list, h('p', { class: 'muted small' }, t('incident.takedown_help')), form);
+}
+
 function correlationsView(inc) {
 	if (!inc.correlations?.length) return h('p', { class: 'muted' }, t('incident.no_correlations'));
 	return h(
@@ -279,6 +358,7 @@ export default {
 				? h('section', { 'aria-labelledby': 'sec-ev' }, h('h2', { id: 'sec-ev' }, t('incident.evidence')), hasText ? [highlightedFields(verdict, { evidence: inc.evidence || verdict.evidence }), legend()] : h('ul', null, inc.evidence.map((e) => h('li', null, `“${e.text}” (${tv('evidence', e.kind)})`))))
 				: null,
 			h('section', { 'aria-labelledby': 'sec-att' }, h('h2', { id: 'sec-att' }, t('incident.attachments')), attachmentsView(inc, reload)),
+			h('section', { 'aria-labelledby': 'sec-td', id: 'takedowns' }, h('h2', { id: 'sec-td' }, t('incident.takedowns')), takedownsView(inc)),
 			h('section', { 'aria-labelledby': 'sec-cor' }, h('h2', { id: 'sec-cor' }, t('incident.correlations')), correlationsView(inc)),
 			h('section', { 'aria-labelledby': 'sec-hist' }, h('h2', { id: 'sec-hist' }, t('incident.history')), history),
 		);
