@@ -194,12 +194,11 @@ int idt__h_takedown_create(idt_req *r, char **p)
 	return 0;
 }
 
-int idt__h_takedowns_of_incident(idt_req *r, char **p)
+/* The takedowns of incident id (0: of every incident the caller may see), as {items}. */
+static int list(idt_req *r, int64_t id)
 {
-	int64_t id;
 	bool open_only;
 	const char *platform;
-	if (idt__parse_id(p[0], &id) != 0) return idt__reply_status(r, IDT_ENOTFOUND);
 	if (list_args(r, &open_only, &platform) != 0) return 0;
 	json_t *out = NULL;
 	idt_status s = ST(r)->ops->takedown_list(ST(r), &r->actor, id, open_only, platform, &out);
@@ -207,16 +206,17 @@ int idt__h_takedowns_of_incident(idt_req *r, char **p)
 	                   : idt__reply_status(r, s);
 }
 
+int idt__h_takedowns_of_incident(idt_req *r, char **p)
+{
+	int64_t id;
+	if (idt__parse_id(p[0], &id) != 0) return idt__reply_status(r, IDT_ENOTFOUND);
+	return list(r, id);
+}
+
 int idt__h_takedowns_list(idt_req *r, char **p)
 {
 	(void)p;
-	bool open_only;
-	const char *platform;
-	if (list_args(r, &open_only, &platform) != 0) return 0;
-	json_t *out = NULL;
-	idt_status s = ST(r)->ops->takedown_list(ST(r), &r->actor, 0, open_only, platform, &out);
-	return s == IDT_OK ? idt__reply(r, 200, json_pack("{s:o}", "items", out))
-	                   : idt__reply_status(r, s);
+	return list(r, 0);
 }
 
 int idt__h_takedown_patch(idt_req *r, char **p)
