@@ -204,6 +204,21 @@ try:
     eq((bs["takedowns"]["reported"], bs["takedowns"]["open"], bs["takedowns"]["gone"]),
        (1, 1, 0), "a group member's stats: the shared incident only")
 
+    # an odd count (the middle value) in another organisation: its figures are its own, and
+    # a's do not move
+    st, cinc = c.post("/api/v1/incidents", incident("c's listings", distribution="own-org"))
+    for k, dur in enumerate((5000, 100, 200)):
+        st, t = c.post(f"/api/v1/incidents/{cinc['id']}/takedowns",
+                       {"url": f"https://odd.example/{k}", "platform": "odd-z",
+                        "reported_at": iso(now - DAY)})
+        eq(st, 201, f"c reports {k}")
+        c.patch(f"/api/v1/takedowns/{t['id']}", {"gone_at": iso(now - DAY + dur), "how": "HTTP 404"})
+    st, cs = c.get("/api/v1/stats")
+    eq((cs["takedowns"]["reported"], cs["takedowns"]["median_seconds"],
+        cs["takedowns"]["within_24h"], [p["platform"] for p in cs["takedowns"]["by_platform"]]),
+       (3, 200, 1.0, ["odd-z"]), "an odd count: the middle value")
+    eq(a.get("/api/v1/stats")[1]["takedowns"], td, "another organisation's takedowns do not count")
+
     # ---- audit
     st, log = adm.get("/api/v1/audit", limit=1000)
     tds = [e for e in log["items"] if e["object_type"] == "takedown"]
