@@ -62,7 +62,8 @@ static const char usage_text[] =
     "server, on that incident, instead: every watch with --submit re-checks it from then on.\n"
     "\n"
     "Exit status: 0 done (or stopped by SIGTERM/SIGINT), 2 usage, 4 failure (a WARC write,\n"
-    "the state database, a submission).\n";
+    "the state database, a submission; with --once also the server's takedowns unreadable\n"
+    "or a check refused).\n";
 
 static volatile sig_atomic_t stop_flag;
 
