@@ -587,6 +587,16 @@ proxy = {proxy}
         open_ = self.api("/api/v1/takedowns?open=true")["items"]
         self.assertEqual([t["url"] for t in open_], [base + "/shop/item-fent.html"])
         self.assertEqual(gone["created_by"], "ana")  # the token's user reported it
+        # a token for hits only may not read takedowns: a note, and the round still succeeds
+        hits_only = subprocess.run([BIN, "admin", "--db", os.path.join(self.dir, "server.db"),
+                                    "create-token", "--user", "ana", "--name", "hits-only",
+                                    "--scopes", "submit-hits"], check=True, capture_output=True,
+                                   text=True).stdout.split()[-1]
+        p = self.watch("--once", "--submit", self.url, "--token", hits_only)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("may not read the server's takedowns", p.stderr)
+        self.assertEqual(self.api(f"/api/v1/incidents/{inc['id']}/takedowns")["items"][1]["checks"],
+                         1)  # nothing recorded with that token
 
 
 if __name__ == "__main__":
