@@ -9,10 +9,19 @@
  * with spaces must not continue a word on that side ("meth" does not match in "method"); a
  * term that starts or ends in a script written without spaces (Chinese, Japanese, Thai) or
  * with a symbol (emoji) matches anywhere.
+ *
+ * The second look (second_look, second_pass): windows around camel-case joins, quantities glued
+ * to names, Latin glued to Chinese, and words with leet digits the normaliser keeps are scanned
+ * again with spaces inserted or the digits folded.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include "scan_int.h"
+#include "text/text_int.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define MAX_PER_PATTERN 4   /* evidence kept per pattern and field; more occurrences add nothing */
 #define MAX_EVIDENCE    512 /* evidence kept per record */
@@ -20,11 +29,11 @@
 /* ----- raw matches -----------------------------------------------------------------------------
  */
 
-/* In the camel-case pass, how many inserted spaces precede padded position v. */
+/* In a second-pass window, how many inserted spaces precede padded position v. */
 static size_t inserted_before(const idt_scratch *s, size_t v)
 {
 	size_t k = 0;
-	while (k < s->nins && s->ins[k] + 1 + k < v) k++;
+	while (k < s->win_nins && s->ins[s->win_ins0 + k] - s->win_a + 1 + k < v) k++;
 	return k;
 }
 
@@ -53,9 +62,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	h->pat = id;
 	h->field = s->cur_field;
 	/* Padded coordinates to folded ones: drop the literal's spaces, the leading pad and any
-	 * spaces inserted before (camel-case pass). */
+	 * spaces inserted before (second look), and add the window's start. */
 	size_t end = (size_t)to - pt->trail, start = end - pt->len;
-	h->start = start - 1 - inserted_before(s, start);
+	h->start = s->win_a + start - 1 - inserted_before(s, start);
 	h->end = h->start + pt->len;
 	h->dropped = 0;
 	return 0;
@@ -283,22 +292,27 @@ static int pad_reserve(idt_scratch *s, size_t n)
 	return 0;
 }
 
-/* Scans ' ' + folded + ' ' (spaces inserted at s->ins when s->nins > 0): the compiled literals
- * carry their token-boundary spaces, so only whole tokens match. */
-static idt_status scan_padded(const idt_scanner *sc, idt_scratch *s, const char *ft, size_t flen)
+/* Scans ' ' + text[a, b) + ' ', with a space inserted at each of s->ins[i0, i1) (positions
+ * inside the window): the compiled literals carry their token-boundary spaces, so only whole
+ * tokens match.  a and b are token boundaries (a space or the text's ends). */
+static idt_status scan_padded(const idt_scanner *sc, idt_scratch *s, const char *text, size_t a,
+                              size_t b, size_t i0, size_t i1)
 {
-	if (pad_reserve(s, flen + s->nins + 2)) return IDT_ENOMEM;
+	if (pad_reserve(s, b - a + (i1 - i0) + 2)) return IDT_ENOMEM;
+	s->win_a = a;
+	s->win_ins0 = i0;
+	s->win_nins = i1 - i0;
 	char *w = s->pad;
-	size_t from = 0;
+	size_t from = a;
 	*w++ = ' ';
-	for (size_t k = 0; k < s->nins; k++) {
-		memcpy(w, ft + from, s->ins[k] - from);
+	for (size_t k = i0; k < i1; k++) {
+		memcpy(w, text + from, s->ins[k] - from);
 		w += s->ins[k] - from;
 		*w++ = ' ';
 		from = s->ins[k];
 	}
-	memcpy(w, ft + from, flen - from);
-	w += flen - from;
+	memcpy(w, text + from, b - from);
+	w += b - from;
 	*w++ = ' ';
 	hs_error_t e = hs_scan(sc->db, s->pad, (unsigned)(w - s->pad), 0, s->hs, on_match, s);
 	return e == HS_SUCCESS || e == HS_SCAN_TERMINATED ? IDT_OK : IDT_ENOMEM;
@@ -319,33 +333,385 @@ static size_t folded_at(const idt_norm *n, size_t flen, size_t o)
 	return lo;
 }
 
-/*
- * Sellers glue words in camel case ("ChemKush", "BuyFentanylNow"): where the ORIGINAL has an
- * ASCII lower-case letter followed by an upper-case one inside a token, a second pass scans
- * the text with a space inserted there.  Collects those folded positions in s->ins; returns
- * how many ("XaNaX" has some too, but its whole-word match came in the first pass).
- */
-static size_t camel_points(idt_scratch *s, const char *orig, size_t olen, const char *ft,
-                           size_t flen)
+/* Records [a, b) of the folded text for the second pass (widened and merged later). */
+static int add_window(idt_scratch *s, size_t a, size_t b)
 {
-	s->nins = 0;
-	for (size_t o = 1; o < olen; o++) {
-		if (!(orig[o] >= 'A' && orig[o] <= 'Z' && orig[o - 1] >= 'a' && orig[o - 1] <= 'z'))
-			continue;
-		size_t p = folded_at(s->norm, flen, o), os, oe;
-		if (p == 0 || p >= flen || ft[p - 1] == ' ' || ft[p] == ' ') continue;
-		idt_norm_span(s->norm, p, p + 1, &os, &oe);
-		if (os != o || (s->nins && s->ins[s->nins - 1] >= p)) continue;
-		if (s->nins == s->capins) {
-			size_t cap = s->capins ? s->capins * 2 : 16;
-			size_t *q = realloc(s->ins, cap * sizeof *q);
-			if (!q) break; /* fewer camel-case splits; nothing else is lost */
-			s->ins = q;
-			s->capins = cap;
-		}
-		s->ins[s->nins++] = p;
+	if (s->nwin == s->capwin) {
+		size_t cap = s->capwin ? s->capwin * 2 : 16;
+		size_t *q = realloc(s->win, 2 * cap * sizeof *q);
+		if (!q) return 0; /* fewer windows; nothing else is lost */
+		s->win = q;
+		s->capwin = cap;
 	}
-	return s->nins;
+	s->win[2 * s->nwin] = a;
+	s->win[2 * s->nwin + 1] = b;
+	s->nwin++;
+	return 1;
+}
+
+/* Records folded position p as a split point of the second pass (unordered; sorted later). */
+static int add_split(idt_scratch *s, size_t p)
+{
+	if (s->nins == s->capins) {
+		size_t cap = s->capins ? s->capins * 2 : 16;
+		size_t *q = realloc(s->ins, cap * sizeof *q);
+		if (!q) return 0; /* fewer splits; nothing else is lost */
+		s->ins = q;
+		s->capins = cap;
+	}
+	s->ins[s->nins++] = p;
+	return add_window(s, p, p);
+}
+
+/* The folded position of original offset o when a character starts exactly there inside a
+ * token (not beside a space), else 0. */
+static size_t split_at(const idt_scratch *s, const char *ft, size_t flen, size_t o)
+{
+	size_t p = folded_at(s->norm, flen, o), os, oe;
+	if (p == 0 || p >= flen || ft[p - 1] == ' ' || ft[p] == ' ') return 0;
+	idt_norm_span(s->norm, p, p + 1, &os, &oe);
+	return os == o ? p : 0;
+}
+
+static int is_ascii_letter(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_ascii_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Whether original offset o starts a number glued to the word before it that ends its token
+ * as a quantity: digits, then a unit of weight or volume ("cocaina5g", "кокаин5г",
+ * "mdma100mg"). */
+static int glued_quantity(const char *orig, size_t olen, size_t o)
+{
+	int prev = (unsigned char)orig[o - 1];
+	if (!is_ascii_digit((unsigned char)orig[o]) || !(is_ascii_letter(prev) || prev >= 0x80))
+		return 0;
+	size_t q = o;
+	while (q < olen && (is_ascii_digit((unsigned char)orig[q]) ||
+	                    ((orig[q] == '.' || orig[q] == ',') && q + 1 < olen &&
+	                     is_ascii_digit((unsigned char)orig[q + 1]))))
+		q++;
+	size_t u = q;
+	while (u < olen &&
+	       (is_ascii_letter((unsigned char)orig[u]) || (unsigned char)orig[u] >= 0x80))
+		u++;
+	if (u < olen && is_ascii_digit((unsigned char)orig[u])) return 0;
+	/* the units of weight and volume sellers glue to a number ("z3ne" is no quantity) */
+	static const char *const units[] = {
+	    "g",
+	    "mg",
+	    "kg",
+	    "gr",
+	    "ug",
+	    "mcg",
+	    "ml",
+	    "oz",
+	    "lb",
+	    "lbs",
+	    "\xd0\xb3",                 /* г */
+	    "\xd0\xb3\xd1\x80",         /* гр */
+	    "\xd0\xbc\xd0\xb3",         /* мг */
+	    "\xd0\xba\xd0\xb3",         /* кг */
+	    "\xe5\x85\x8b",             /* 克 */
+	    "\xe6\xaf\xab\xe5\x85\x8b", /* 毫克 */
+	};
+	for (size_t k = 0; k < IDT_ARRAY_LEN(units); k++)
+		if (strlen(units[k]) == u - q && strncasecmp(units[k], orig + q, u - q) == 0)
+			return 1;
+	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Where the second pass has something to look at.  In the original: an upper-case letter
+ * after a lower-case one (camel case) or a digit after a letter (a glued quantity); in the
+ * folded text: a lead byte >= 0xE0 (scripts without spaces) or a digit beside a letter (leet).
+ * Most text has few of them: 16 bytes at a time where SSE2 is there.
+ */
+static int is_lower(unsigned char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+static int orig_candidate(const unsigned char *u, size_t i)
+{
+	unsigned char c = u[i], p = u[i - 1];
+	return (c >= 'A' && c <= 'Z' && is_lower(p)) ||
+	       (c >= '0' && c <= '9' && (is_lower(p) || (p >= 'A' && p <= 'Z') || p >= 0x80));
+}
+
+static int folded_candidate(const unsigned char *f, size_t i, size_t n)
+{
+	unsigned char c = f[i];
+	if (c >= 0xE0) return 1;
+	return c >= '0' && c <= '9' &&
+	       ((i > 0 && is_lower(f[i - 1])) || (i + 1 < n && is_lower(f[i + 1])));
+}
+
+#ifdef __SSE2__
+/* Bytes of v in [lo, lo + span]: 0xFF, else 0. */
+static __m128i in_range(__m128i v, char lo, char span)
+{
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t);
+}
+#endif
+
+/* The first i >= from (from >= 1) where orig_candidate() holds, or n. */
+static size_t next_orig(const unsigned char *u, size_t from, size_t n)
+{
+	size_t i = from;
+#ifdef __SSE2__
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+		__m128i p = _mm_loadu_si128((const __m128i *)(u + i - 1));
+		__m128i plow = in_range(p, 'a', 25), pup = in_range(p, 'A', 25);
+		__m128i phigh = _mm_cmpeq_epi8(_mm_max_epu8(p, _mm_set1_epi8((char)0x80)), p);
+		__m128i m = _mm_and_si128(in_range(v, 'A', 25), plow);
+		m = _mm_or_si128(m, _mm_and_si128(in_range(v, '0', 9),
+		                                  _mm_or_si128(_mm_or_si128(plow, pup), phigh)));
+		int bits = _mm_movemask_epi8(m);
+		if (bits) return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	while (i < n && !orig_candidate(u, i)) i++;
+	return i;
+}
+
+/* The first i >= from where folded_candidate() holds, or n. */
+static size_t next_folded(const unsigned char *f, size_t from, size_t n)
+{
+	size_t i = from;
+#ifdef __SSE2__
+	if (i == 0 && n && !folded_candidate(f, 0, n)) i = 1;
+	for (; i >= 1 && i + 17 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(f + i));
+		__m128i p = _mm_loadu_si128((const __m128i *)(f + i - 1));
+		__m128i x = _mm_loadu_si128((const __m128i *)(f + i + 1));
+		__m128i wide = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8((char)0xE0)), v);
+		__m128i near = _mm_or_si128(in_range(p, 'a', 25), in_range(x, 'a', 25));
+		__m128i m = _mm_or_si128(wide, _mm_and_si128(in_range(v, '0', 9), near));
+		int bits = _mm_movemask_epi8(m);
+		if (bits) return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	while (i < n && !folded_candidate(f, i, n)) i++;
+	return i;
+}
+
+/* The script class of the character that ends just before folded position p (p > 0). */
+static int script_before(const char *ft, size_t p)
+{
+	size_t q = p - 1;
+	while (q > 0 && ((unsigned char)ft[q] & 0xC0) == 0x80 && p - q < 4) q--;
+	uint32_t cp = (unsigned char)ft[q];
+	if (cp >= 0x80 && !idt__utf8_decode((const unsigned char *)ft + q, p - q, &cp))
+		return SCRIPT_SYMBOL;
+	return idt__script_of(cp);
+}
+
+/* The letter a leet digit stands for, or 0 ("2", "6", "9" and every other byte). */
+static char leet_digit_letter(char c)
+{
+	return c >= '0' && c <= '9' ? idt__leet_letter(c) : 0;
+}
+
+/* Leet folding of the token around folded digit d (see second_look); returns its end. */
+static size_t leet_token(idt_scratch *s, const char *ft, size_t flen, size_t d, int *changed)
+{
+	const unsigned char *f = (const unsigned char *)ft;
+	size_t a = d, b = d;
+	while (a > 0 && ft[a - 1] != ' ') a--;
+	while (b < flen && ft[b] != ' ') b++;
+	unsigned letters = 0, leet = 0, lead = 0, digits = 0;
+	int ascii = 1;
+	for (size_t k = a; k < b; k++) {
+		unsigned char c = f[k];
+		ascii &= c < 0x80;
+		letters += is_ascii_letter(c);
+		digits += is_ascii_digit(c);
+		if (leet_digit_letter((char)c)) leet++;
+		if (k == a + lead && is_ascii_digit(c)) lead++;
+	}
+	/* a number with its unit ("100mg", "5g", "250mcg"): nothing to fold */
+	size_t rest = b - a - lead;
+	int number_with_unit = lead == leet && lead == digits &&
+	                       (rest <= 2 || (rest == 3 && (!memcmp(ft + a + lead, "mcg", 3) ||
+	                                                    !memcmp(ft + a + lead, "lbs", 3) ||
+	                                                    !memcmp(ft + a + lead, "pcs", 3))));
+	/* a word, not a code, hash or wallet: no more digits than letters, no digit that stands
+	 * for no letter, and short */
+	int wordlike = digits == leet && leet <= letters && b - a <= 32;
+	if (!(ascii && letters >= 3 && leet && !number_with_unit && wordlike)) return b;
+	if (!*changed) {
+		if (flen > s->altcap) {
+			char *p = realloc(s->alt, flen);
+			if (!p) return flen; /* no leet look; nothing else is lost */
+			s->alt = p;
+			s->altcap = flen;
+		}
+		memcpy(s->alt, ft, flen);
+		*changed = 1;
+	}
+	for (size_t k = a; k < b; k++) {
+		char l = leet_digit_letter(ft[k]);
+		if (l) s->alt[k] = l;
+	}
+	add_window(s, a, b);
+	return b;
+}
+
+/*
+ * What the second look at a field scans: split points in s->ins (sorted, distinct), windows
+ * in s->win, and *alt = 1 with a leet-folded copy of the folded text in s->alt.
+ *   - camel case: sellers glue words ("ChemKush", "BuyFentanylNow"): where the ORIGINAL has an
+ *     ASCII lower-case letter followed by an upper-case one inside a token ("XaNaX" has some
+ *     too, but its whole-word match came in the first pass);
+ *   - a quantity glued to a name ("cocaina5g", "кокаин5г");
+ *   - a change between a script written without spaces and one written with them, which the
+ *     folded text keeps glued ("出售cocaine现货": "selling cocaine in stock");
+ *   - leet digits the normaliser keeps: it folds them only where they cannot be a number
+ *     ("k3tamine", "w33d"), and keeps a leading digit ("4mmc", "3-MMC", "2c-b") and longer
+ *     runs ("oxy30").  The copy folds every leet digit of a word of three or more ASCII
+ *     letters ("0xycodone", "n174zene", "3cstasy"); a number with its unit ("100mcg") and
+ *     codes, hashes and wallets are left alone.
+ * Returns the number of split points plus *alt (0: nothing to look at again).
+ */
+static size_t second_look(idt_scratch *s, const char *orig, size_t olen, const char *ft,
+                          size_t flen, int *alt)
+{
+	const unsigned char *u = (const unsigned char *)orig, *f = (const unsigned char *)ft;
+	s->nins = 0;
+	*alt = 0;
+	for (size_t o = olen > 1 ? next_orig(u, 1, olen) : olen; o < olen;
+	     o = next_orig(u, o + 1, olen)) {
+		int camel = u[o] >= 'A' && u[o] <= 'Z' && is_lower(u[o - 1]);
+		if (!camel && !glued_quantity(orig, olen, o)) continue;
+		size_t p = split_at(s, ft, flen, o);
+		if (p && !add_split(s, p)) break;
+	}
+	for (size_t p = next_folded(f, 0, flen); p < flen;) {
+		if (f[p] < 0xE0) {
+			p = next_folded(f, leet_token(s, ft, flen, p, alt), flen);
+			continue;
+		}
+		/* Scripts without spaces are all at U+0E00 or above: a lead byte >= 0xE0.  A
+		 * split goes before such a character that follows a letter or digit of a spaced
+		 * script, and after one that such a letter or digit follows. */
+		uint32_t cp;
+		size_t n = idt__utf8_decode(f + p, flen - p, &cp);
+		if (!n) n = 1, cp = 0xFFFD;
+		if (idt__script_of(cp) == SCRIPT_UNSPACED) {
+			if (p > 0 && f[p - 1] != ' ' && script_before(ft, p) == SCRIPT_WORD)
+				add_split(s, p);
+			if (p + n < flen && f[p + n] != ' ' && f[p + n] < 0xE0) {
+				uint32_t next = f[p + n];
+				if (next >= 0x80 &&
+				    !idt__utf8_decode(f + p + n, flen - p - n, &next))
+					next = 0xFFFD;
+				if (idt__script_of(next) == SCRIPT_WORD) add_split(s, p + n);
+			}
+		}
+		p = next_folded(f, p + n, flen);
+	}
+	if (s->nins > 1) {
+		qsort(s->ins, s->nins, sizeof *s->ins, cmp_size);
+		size_t w = 1;
+		for (size_t k = 1; k < s->nins; k++)
+			if (s->ins[k] != s->ins[w - 1]) s->ins[w++] = s->ins[k];
+		s->nins = w;
+	}
+	return s->nins + (size_t)*alt;
+}
+
+/*
+ * The windows of the second pass: each changed token or split point with up to
+ * WINDOW_CONTEXT bytes of whole tokens on either side (multi-word terms such as "crystal
+ * meth" reach into the neighbours), merged.  A token longer than that makes the window the
+ * whole text: a window may only start and end at token boundaries.  Returns the number of
+ * windows in s->win (pairs of start, end).
+ */
+#define WINDOW_CONTEXT 48
+
+static size_t window_start(const char *ft, size_t p)
+{
+	size_t lim = p > WINDOW_CONTEXT ? p - WINDOW_CONTEXT : 0, q = p;
+	while (q > 0 && ft[q - 1] != ' ' && p - q < 4 * WINDOW_CONTEXT) q--;
+	if (q > 0 && ft[q - 1] != ' ') return 0; /* a very long token: from the start */
+	while (q > lim) {                        /* whole tokens before it, while they fit */
+		size_t r = q - 1;
+		while (r > 0 && ft[r - 1] != ' ') r--;
+		if (r < lim) break;
+		q = r;
+	}
+	return q;
+}
+
+static size_t window_end(const char *ft, size_t flen, size_t p)
+{
+	size_t lim = flen - p > WINDOW_CONTEXT ? p + WINDOW_CONTEXT : flen, q = p;
+	while (q < flen && ft[q] != ' ' && q - p < 4 * WINDOW_CONTEXT) q++;
+	if (q < flen && ft[q] != ' ') return flen;
+	while (q < lim) {
+		size_t r = q + 1;
+		while (r < flen && ft[r] != ' ') r++;
+		if (r > lim) break;
+		q = r;
+	}
+	return q;
+}
+
+static int cmp_window(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static size_t merge_windows(idt_scratch *s, const char *ft, size_t flen)
+{
+	for (size_t k = 0; k < s->nwin; k++) {
+		s->win[2 * k] = window_start(ft, s->win[2 * k]);
+		s->win[2 * k + 1] = window_end(ft, flen, s->win[2 * k + 1]);
+	}
+	if (s->nwin > 1) qsort(s->win, s->nwin, 2 * sizeof *s->win, cmp_window);
+	size_t w = 0;
+	for (size_t k = 0; k < s->nwin; k++) {
+		if (w && s->win[2 * k] <= s->win[2 * (w - 1) + 1]) {
+			if (s->win[2 * k + 1] > s->win[2 * (w - 1) + 1])
+				s->win[2 * (w - 1) + 1] = s->win[2 * k + 1];
+			continue;
+		}
+		s->win[2 * w] = s->win[2 * k];
+		s->win[2 * w + 1] = s->win[2 * k + 1];
+		w++;
+	}
+	return s->nwin = w;
+}
+
+/* The second look at a field: its windows scanned with the split points inserted and the
+ * leet-folded copy when there is one. */
+static idt_status second_pass(const idt_scanner *sc, idt_scratch *s, const char *text)
+{
+	size_t i = 0;
+	for (size_t k = 0; k < s->nwin; k++) {
+		size_t a = s->win[2 * k], b = s->win[2 * k + 1], i0;
+		while (i < s->nins && s->ins[i] <= a) i++;
+		i0 = i;
+		while (i < s->nins && s->ins[i] < b) i++;
+		idt_status st = scan_padded(sc, s, text, a, b, i0, i);
+		if (st) return st;
+	}
+	return IDT_OK;
 }
 
 static int same_hit(const scan_hit *a, const scan_hit *b)
@@ -366,10 +732,13 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 	s->cur_field = field;
 	s->nins = 0;
 	if (sc->db && flen) {
-		st = scan_padded(sc, s, ft, flen);
-		if (!st && camel_points(s, f->text, f->len, ft, flen))
-			st = scan_padded(sc, s, ft, flen);
-		s->nins = 0;
+		st = scan_padded(sc, s, ft, 0, flen, 0, 0);
+		s->nwin = 0;
+		int alt = 0;
+		if (!st && second_look(s, f->text, f->len, ft, flen, &alt) &&
+		    merge_windows(s, ft, flen))
+			st = second_pass(sc, s, alt ? s->alt : ft);
+		s->nins = s->nwin = 0;
 		if (st) return st;
 	}
 	/* Check each raw match, then resolve nesting and map to the original. */

@@ -398,5 +398,7 @@ IDT_API void idt_scratch_free(idt_scratch *s)
 	free(s->pat_count);
 	free(s->pad);
 	free(s->ins);
+	free(s->alt);
+	free(s->win);
 	free(s);
 }

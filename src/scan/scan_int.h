@@ -93,8 +93,14 @@ struct idt_scratch {
 	                       between fields) */
 	char *pad;          /* the folded text between spaces, as scanned */
 	size_t padcap;
-	size_t *ins; /* camel-case pass: folded positions where a space is inserted */
+	size_t *ins; /* second pass: folded positions where a space is inserted */
 	size_t nins, capins;
+	char *alt; /* second pass: the folded text with every leet digit of a word folded */
+	size_t altcap;
+	size_t *win; /* second pass: windows to scan, pairs of folded start and end */
+	size_t nwin, capwin;
+	size_t win_a, win_ins0, win_nins; /* the window being scanned: its start in the folded
+	                                     text, its first split point and their number */
 };
 
 struct idt_result {

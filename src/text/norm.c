@@ -147,8 +147,8 @@ static const uint8_t ascii_cls[256] = {
     ['|'] = C_SYM,
 };
 
-/* The letter a leet digit or symbol stands for. */
-static char leet_letter(char c)
+/* The letter a leet digit or symbol stands for (text_int.h). */
+char idt__leet_letter(char c)
 {
 	switch (c) {
 	case '0': return 'o';
@@ -374,7 +374,7 @@ static idt_status glue_flush(nstate *st)
 		if (u->pos < st->g_end) {
 			if (u->kind == U_SPACE) continue;
 			if (u->kind == U_DIGIT) {
-				u->b[0] = leet_letter(u->b[0]);
+				u->b[0] = idt__leet_letter(u->b[0]);
 				u->kind = U_LETTER;
 			}
 		}
@@ -415,7 +415,7 @@ static idt_status glue_token(nstate *st, size_t start, unsigned units, uint8_t k
 {
 	idt_norm *n = st->n;
 	bool letter = units == 1 && (kind1 == U_LETTER || (kind1 == U_OLETTER && glue1));
-	bool weak = units == 1 && kind1 == U_DIGIT && leet_letter(n->out[start]) != 0;
+	bool weak = units == 1 && kind1 == U_DIGIT && idt__leet_letter(n->out[start]) != 0;
 	if ((letter || weak) && st->g_active &&
 	    (n->len - st->g_start > SLOW_MAX || !glue_gap_matches(st, start))) {
 		/* a different separator (or a run too long): the run so far ends before this
@@ -483,7 +483,7 @@ static bool leet_fold(unit *u, size_t m)
 		while (j < b && u[j].kind == U_DIGIT) j++;
 		while (j < b) {
 			if (u[j].kind == U_SYM) {
-				u[j].b[0] = leet_letter(u[j].b[0]);
+				u[j].b[0] = idt__leet_letter(u[j].b[0]);
 				u[j].kind = U_LETTER;
 				j++;
 				continue;
@@ -496,7 +496,7 @@ static bool leet_fold(unit *u, size_t m)
 			while (r < b && u[r].kind == U_DIGIT) r++;
 			bool fold = r == b ? r - j == 1 : r - j <= 2;
 			for (; fold && j < r; j++) {
-				char l = leet_letter(u[j].b[0]);
+				char l = idt__leet_letter(u[j].b[0]);
 				if (l) {
 					u[j].b[0] = l;
 					u[j].kind = U_LETTER;

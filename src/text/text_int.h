@@ -72,4 +72,7 @@ extern int idt__norm_reference;
 size_t idt__folder_bytes(const idt_folder *f);
 double idt__folder_build_ms(const idt_folder *f);
 
+/* The letter a leet digit or symbol stands for ("3" -> 'e', "@" -> 'a'), or 0. */
+char idt__leet_letter(char c);
+
 #endif

@@ -170,6 +170,33 @@ static void test_cjk_without_spaces(void **state)
 	/* 出售冰毒现货: "selling ice (meth) in stock"; 冰毒 is bytes 6..12. */
 	expect_one(f, "出售冰毒现货", "methamphetamine", 6, 12);
 	expect_one(f, "高纯度可卡因，包邮", "cocaine", 9, 18);
+	/* a Latin name glued to Chinese text: 出售 cocaine 现货 ("selling ... in stock") */
+	expect_one(f, "出售cocaine现货", "cocaine", 6, 13);
+	expect_one(f, "现货fentanyl", "fentanyl", 6, 14);
+}
+
+/* The second look: a quantity glued to a name, leet digits the normaliser keeps (a leading
+ * one, a run of three), each found with its span in the original, far into a long text. */
+static void test_second_look(void **state)
+{
+	fixture *f = *state;
+	expect_one(f, "cocaine5g", "cocaine", 0, 7);
+	expect_one(f, "fentanyl10mg", "fentanyl", 0, 8);
+	expect_one(f, "we have 4lprazolam 2mg for you", "alprazolam", 8, 18);
+	const idt_result *r = scan1(f, "5n0w 3.5g");
+	assert_int_equal(idt_result_substance_count(r), 1); /* "snow", weak, with its weight */
+	assert_int_equal(sub_ev(r, 0)->start, 0);
+	assert_int_equal(sub_ev(r, 0)->end, 4);
+	char text[400];
+	memset(text, 'x', sizeof text);
+	for (size_t i = 5; i < 300; i += 6) text[i] = ' ';
+	memcpy(text + 300, " m37hamphetamine ", 17);
+	text[sizeof text - 1] = 0;
+	expect_one(f, text, "methamphetamine", 301, 316);
+	/* not names: a number with its unit, a code, a word in camel case that is none */
+	assert_int_equal(nsub_ev(scan1(f, "100mcg 5ml 3a7f0c1e9d PowerBank")), 0);
+	/* "CocaineNow": camel case, still found */
+	expect_one(f, "BuyCocaineNow", "cocaine", 3, 10);
 }
 
 static void test_weak_terms_need_corroboration(void **state)
@@ -385,6 +412,7 @@ int main(void)
 	    cmocka_unit_test(test_cas_numbers),
 	    cmocka_unit_test(test_invalid_utf8_and_nul),
 	    cmocka_unit_test(test_verdict_json),
+	    cmocka_unit_test(test_second_look),
 	    cmocka_unit_test(test_context_terms),
 	    cmocka_unit_test(test_rx_medicine_needs_offer),
 	    cmocka_unit_test(test_threads_share_scanner),
