@@ -189,6 +189,7 @@ typedef struct sig_ctx {
 	idt_result *r;
 	uint32_t field;
 	idt_status st;
+	const idt_scratch *plain; /* set when the signals come from the field's plain copy */
 } sig_ctx;
 
 static int on_signal(void *ctx, const idt_signal *sig)
@@ -200,7 +201,10 @@ static int on_signal(void *ctx, const idt_signal *sig)
 	e.field = c->field;
 	e.start = sig->start;
 	e.end = sig->end;
+	if (c->plain) idt__plain_span(c->plain, sig->start, sig->end, &e.start, &e.end);
 	e.signal = *sig;
+	e.signal.start = e.start;
+	e.signal.end = e.end;
 	c->st = idt__result_add_evidence(c->r, &e);
 	return c->st != IDT_OK;
 }
@@ -445,8 +449,8 @@ static int is_lower(unsigned char c)
 
 static int orig_candidate(const unsigned char *u, size_t i)
 {
-	unsigned char c = u[i], p = u[i - 1];
-	return (c >= 'A' && c <= 'Z' && is_lower(p)) ||
+	unsigned char c = u[i], p = i ? u[i - 1] : ' ';
+	return c == 0xCE || (c >= 'A' && c <= 'Z' && is_lower(p)) ||
 	       (c >= '0' && c <= '9' && (is_lower(p) || (p >= 'A' && p <= 'Z') || p >= 0x80));
 }
 
@@ -467,10 +471,14 @@ static __m128i in_range(__m128i v, char lo, char span)
 }
 #endif
 
-/* The first i >= from (from >= 1) where orig_candidate() holds, or n. */
+/* The first i >= from where orig_candidate() holds, or n. */
 static size_t next_orig(const unsigned char *u, size_t from, size_t n)
 {
 	size_t i = from;
+	if (i == 0) {
+		if (n && orig_candidate(u, 0)) return 0;
+		i = 1;
+	}
 #ifdef __SSE2__
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
@@ -480,6 +488,7 @@ static size_t next_orig(const unsigned char *u, size_t from, size_t n)
 		__m128i m = _mm_and_si128(in_range(v, 'A', 25), plow);
 		m = _mm_or_si128(m, _mm_and_si128(in_range(v, '0', 9),
 		                                  _mm_or_si128(_mm_or_si128(plow, pup), phigh)));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xCE)));
 		int bits = _mm_movemask_epi8(m);
 		if (bits) return i + (size_t)__builtin_ctz((unsigned)bits);
 	}
@@ -526,6 +535,49 @@ static char leet_digit_letter(char c)
 	return c >= '0' && c <= '9' ? idt__leet_letter(c) : 0;
 }
 
+/* Makes s->alt a copy of the folded text, once (*changed says whether it is one); 0 when
+ * out of memory. */
+static int alt_begin(idt_scratch *s, const char *ft, size_t flen, int *changed)
+{
+	if (*changed) return 1;
+	if (flen > s->altcap) {
+		char *p = realloc(s->alt, flen);
+		if (!p) return 0;
+		s->alt = p;
+		s->altcap = flen;
+	}
+	memcpy(s->alt, ft, flen);
+	*changed = 1;
+	return 1;
+}
+
+/*
+ * Greek capitals that look like Latin capitals while their small letters look like other
+ * Latin letters: the fold follows the small letter ("μ" -> u, as in "ug"), so a disguised
+ * "ΜDΜΑ" folds to "udua".  In a word that has ASCII letters they are a disguise: the copy of
+ * the second look reads them as the capital they imitate.
+ */
+static void greek_capital(idt_scratch *s, const unsigned char *u, size_t olen, const char *ft,
+                          size_t flen, size_t o, int *alt)
+{
+	static const struct {
+		unsigned char second; /* after 0xCE */
+		char fold, latin;
+	} g[] = {{0x97, 'n', 'h'}, {0x9C, 'u', 'm'}, {0x9D, 'v', 'n'}, {0xA5, 'u', 'y'}};
+	if (o + 1 >= olen) return;
+	for (size_t k = 0; k < IDT_ARRAY_LEN(g); k++) {
+		if (u[o + 1] != g[k].second) continue;
+		if (!idt__word_has_ascii_letter(u, olen, o, o + 2)) return;
+		size_t p = folded_at(s->norm, flen, o), os, oe;
+		if (p >= flen || ft[p] != g[k].fold) return;
+		idt_norm_span(s->norm, p, p + 1, &os, &oe);
+		if (os != o || !alt_begin(s, ft, flen, alt)) return;
+		s->alt[p] = g[k].latin;
+		add_window(s, p, p + 1);
+		return;
+	}
+}
+
 /* Leet folding of the token around folded digit d (see second_look); returns its end. */
 static size_t leet_token(idt_scratch *s, const char *ft, size_t flen, size_t d, int *changed)
 {
@@ -553,16 +605,7 @@ static size_t leet_token(idt_scratch *s, const char *ft, size_t flen, size_t d, 
 	 * for no letter, and short */
 	int wordlike = digits == leet && leet <= letters && b - a <= 32;
 	if (!(ascii && letters >= 3 && leet && !number_with_unit && wordlike)) return b;
-	if (!*changed) {
-		if (flen > s->altcap) {
-			char *p = realloc(s->alt, flen);
-			if (!p) return flen; /* no leet look; nothing else is lost */
-			s->alt = p;
-			s->altcap = flen;
-		}
-		memcpy(s->alt, ft, flen);
-		*changed = 1;
-	}
+	if (!alt_begin(s, ft, flen, changed)) return flen; /* no leet look; nothing is lost */
 	for (size_t k = a; k < b; k++) {
 		char l = leet_digit_letter(ft[k]);
 		if (l) s->alt[k] = l;
@@ -584,7 +627,8 @@ static size_t leet_token(idt_scratch *s, const char *ft, size_t flen, size_t d, 
  *     ("k3tamine", "w33d"), and keeps a leading digit ("4mmc", "3-MMC", "2c-b") and longer
  *     runs ("oxy30").  The copy folds every leet digit of a word of three or more ASCII
  *     letters ("0xycodone", "n174zene", "3cstasy"); a number with its unit ("100mcg") and
- *     codes, hashes and wallets are left alone.
+ *     codes, hashes and wallets are left alone;
+ *   - Greek capitals disguising Latin ones in a Latin word ("ΜDΜΑ"): greek_capital().
  * Returns the number of split points plus *alt (0: nothing to look at again).
  */
 static size_t second_look(idt_scratch *s, const char *orig, size_t olen, const char *ft,
@@ -593,8 +637,11 @@ static size_t second_look(idt_scratch *s, const char *orig, size_t olen, const c
 	const unsigned char *u = (const unsigned char *)orig, *f = (const unsigned char *)ft;
 	s->nins = 0;
 	*alt = 0;
-	for (size_t o = olen > 1 ? next_orig(u, 1, olen) : olen; o < olen;
-	     o = next_orig(u, o + 1, olen)) {
+	for (size_t o = next_orig(u, 0, olen); o < olen; o = next_orig(u, o + 1, olen)) {
+		if (u[o] == 0xCE) {
+			greek_capital(s, u, olen, ft, flen, o, alt);
+			continue;
+		}
 		int camel = u[o] >= 'A' && u[o] <= 'Z' && is_lower(u[o - 1]);
 		if (!camel && !glued_quantity(orig, olen, o)) continue;
 		size_t p = split_at(s, ft, flen, o);
@@ -754,15 +801,17 @@ static idt_status scan_field(const idt_scanner *sc, idt_scratch *s, const idt_fi
 		s->hits[w++] = h;
 	}
 	s->nhits = w;
-	resolve_same_span(sc, s->hits + from, s->nhits - from);
-	resolve_nested(sc, s->hits + from, s->nhits - from);
+	if (w > from) { /* (s->hits is NULL until the first match) */
+		resolve_same_span(sc, s->hits + from, s->nhits - from);
+		resolve_nested(sc, s->hits + from, s->nhits - from);
+	}
 	return hits_to_evidence(sc, s, r, from);
 }
 
 /* The structured signals of every field (after all terms, so that IDT_SCAN_LAZY_SIGNALS can
  * skip records without any), minus CAS numbers the knowledge base already named. */
-static idt_status scan_signals(const idt_scanner *sc, const idt_field *fields, size_t nfields,
-                               idt_result *r)
+static idt_status scan_signals(const idt_scanner *sc, idt_scratch *s, const idt_field *fields,
+                               size_t nfields, idt_result *r)
 {
 	int any_term = 0;
 	for (size_t i = 0; i < r->nev && !any_term; i++)
@@ -770,8 +819,14 @@ static idt_status scan_signals(const idt_scanner *sc, const idt_field *fields, s
 	if ((sc->flags & IDT_SCAN_LAZY_SIGNALS) && !any_term) return IDT_OK;
 	size_t from = r->nev;
 	for (size_t i = 0; i < nfields; i++) {
-		sig_ctx c = {r, (uint32_t)i, IDT_OK};
-		idt_status st = idt_signals_extract(fields[i].text, fields[i].len, on_signal, &c);
+		sig_ctx c = {r, (uint32_t)i, IDT_OK, NULL};
+		const char *text = fields[i].text;
+		size_t len = fields[i].len;
+		if (idt__plain_copy(s, text, len, &len)) {
+			text = s->plain; /* signals read the plain copy, spans mapped back */
+			c.plain = s;
+		}
+		idt_status st = idt_signals_extract(text, len, on_signal, &c);
 		if (c.st) return c.st;
 		if (st && st != IDT_STOPPED) return st;
 	}
@@ -797,7 +852,7 @@ IDT_API idt_status idt_scan(const idt_scanner *sc, idt_scratch *scratch, const i
 		r->field_len[i] = fields[i].len;
 	for (size_t i = 0; i < nfields && !st; i++)
 		st = scan_field(sc, scratch, &fields[i], (uint32_t)i, r);
-	if (!st) st = scan_signals(sc, fields, nfields, r);
+	if (!st) st = scan_signals(sc, scratch, fields, nfields, r);
 	if (!st) st = idt__scan_score(sc, r);
 	if (st) {
 		if (!*out)

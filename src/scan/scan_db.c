@@ -399,6 +399,8 @@ IDT_API void idt_scratch_free(idt_scratch *s)
 	free(s->pad);
 	free(s->ins);
 	free(s->alt);
+	free(s->plain);
+	free(s->pmap);
 	free(s->win);
 	free(s);
 }

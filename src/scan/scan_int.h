@@ -95,6 +95,9 @@ struct idt_scratch {
 	size_t padcap;
 	size_t *ins; /* second pass: folded positions where a space is inserted */
 	size_t nins, capins;
+	char *plain;  /* the plain copy of a field for the signal extractors (plain.c) */
+	size_t *pmap; /* per byte of it: start and end of its original character */
+	size_t plaincap;
 	char *alt; /* second pass: the folded text with every leet digit of a word folded */
 	size_t altcap;
 	size_t *win; /* second pass: windows to scan, pairs of folded start and end */
@@ -129,5 +132,13 @@ idt_status idt__scan_score(const idt_scanner *sc, idt_result *r);
 idt_status idt__result_add_evidence(idt_result *r, const idt_evidence *e);
 void idt__result_clear(idt_result *r);
 int idt__script_of(uint32_t cp);
+
+/* plain.c: the plain copy of a field for the signal extractors.  Returns 1 with the copy in
+ * s->plain[0, *outlen) when the field has anything to change, else 0. */
+int idt__plain_copy(idt_scratch *s, const char *text, size_t len, size_t *outlen);
+/* The original span of the copy's bytes [a, b). */
+void idt__plain_span(const idt_scratch *s, size_t a, size_t b, size_t *oa, size_t *ob);
+/* Whether the word of t around [a, b) has an ASCII letter (64 bytes each way at most). */
+int idt__word_has_ascii_letter(const unsigned char *t, size_t len, size_t a, size_t b);
 
 #endif

@@ -250,12 +250,21 @@ static const unit units[] = {
 /* Matches the word w at p ignoring ASCII case; returns its end or 0. */
 static size_t match_word(const idt__sx *x, size_t p, const char *w)
 {
-	size_t q = p;
+	size_t q = p, n = strlen(w);
 	bool ascii = true;
-	for (; *w; w++, q++) {
-		if ((unsigned char)*w >= 0x80) ascii = false;
-		if (idt__lower(idt__at(x, q)) != (unsigned char)*w) return 0;
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)w[k] >= 0x80) ascii = false;
+	/* In words of four letters or more, a letter written more often than the word has it
+	 * still matches ("graams", "ounceeee", "pilllls"): sellers stretch words to dodge
+	 * filters.  Short units ("mg", "oz") must be exact. */
+	bool stretch = ascii && n >= 4;
+	for (size_t k = 0; k < n; k++, q++) {
+		int c = idt__lower(idt__at(x, q));
+		while (stretch && k > 0 && w[k] != w[k - 1] && c == (unsigned char)w[k - 1])
+			c = idt__lower(idt__at(x, ++q));
+		if (c != (unsigned char)w[k]) return 0;
 	}
+	while (stretch && idt__lower(idt__at(x, q)) == (unsigned char)w[n - 1]) q++;
 	int c = idt__at(x, q);
 	if (idt__alpha(c)) return 0;
 	if (!ascii && (c == 0xD0 || c == 0xD1)) return 0; /* "2020 года" is a year */

@@ -195,6 +195,23 @@ static void test_second_look(void **state)
 	expect_one(f, text, "methamphetamine", 301, 316);
 	/* not names: a number with its unit, a code, a word in camel case that is none */
 	assert_int_equal(nsub_ev(scan1(f, "100mcg 5ml 3a7f0c1e9d PowerBank")), 0);
+	/* a Greek capital disguising a Latin one: "Μ" is M here, not the "u" of "μg" */
+	expect_one(f, "\xCE\x9C\xD0\xB5th", "methamphetamine", 0, 6);
+	/* signals read a plain copy (fullwidth, invisible, look-alike letters), spans in the
+	 * original: "1 ｇｒａｍ" is bytes 9..23, "3 g\u00ADram\u00ADs" 25..36 */
+	const idt_result *q =
+	    scan1(f, "fentanyl 1 \xEF\xBD\x87\xEF\xBD\x92\xEF\xBD\x81\xEF\xBD\x8D, "
+	             "3 g\xC2\xADram\xC2\xADs");
+	size_t nq = 0;
+	for (size_t i = 0; i < idt_result_evidence_count(q); i++) {
+		const idt_evidence *e = idt_result_evidence(q, i);
+		if (e->kind != IDT_EV_SIGNAL || e->signal.type != IDT_SIG_QUANTITY) continue;
+		assert_int_equal(e->start, nq ? 25 : 9);
+		assert_int_equal(e->end, nq ? 36 : 23);
+		assert_string_equal(e->signal.value, nq ? "3 g" : "1 g");
+		nq++;
+	}
+	assert_int_equal(nq, 2);
 	/* "CocaineNow": camel case, still found */
 	expect_one(f, "BuyCocaineNow", "cocaine", 3, 10);
 }

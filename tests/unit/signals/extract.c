@@ -102,6 +102,10 @@ static void test_quantities(void **state)
 	/* sterling, jackets, versions and decimals that are not quantities */
 	check_none("costs 20 pounds, 4.99 pounds, a quarter zip, half-zip fleece, half time");
 	check_none("v.5g, 1.25.5 g, x.5 mg, .25 pounds");
+	/* stretched words of four letters or more; short units must be exact */
+	CHECK("3.5 graams, 1 ounceeee, 10 pilllls", {QTY, "3.5 graams", "3.5 g"},
+	      {QTY, "1 ounceeee", "1 oz"}, {QTY, "10 pilllls", "10 pills"});
+	check_none("5 mgg, 2 ozz");
 	/* not quantities */
 	check_none(
 	    "the 5G rollout, 4G network, 5G phone, qp in lower case, a zip file, zip code 90210");
