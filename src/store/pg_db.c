@@ -149,6 +149,14 @@ static const char *const migrations[] = {
     " how TEXT, last_check BIGINT, checks BIGINT NOT NULL DEFAULT 0, created_by BIGINT"
     " REFERENCES users(id), created_at BIGINT NOT NULL, UNIQUE (incident_id, url, reference));"
     "CREATE INDEX takedowns_open ON takedowns(gone_at, id);",
+    /* 5: counters by month and class, origin-destination route and transit country (the
+     * dashboard's charts and map), kept by count_keys from now on; filled here from the
+     * incidents already there */
+    "INSERT INTO incident_counts SELECT i.org_id, i.distribution,"
+    " coalesce(i.sharing_group_id, 0), i.status = 'draft', k.dim, k.key, count(*)"
+    " FROM incidents i CROSS JOIN LATERAL (SELECT DISTINCT 'transit' AS dim, c.country AS key"
+    " FROM incident_countries c WHERE c.incident_id = i.id AND c.role = 'transit'"
+    " UNION ALL " PG_MONTH_CLASS_KEYS " UNION ALL " PG_ROUTE_KEYS ") k GROUP BY 1, 2, 3, 4, 5, 6;",
 };
 
 static bool cmd_ok(PGconn *c, const char *sql)

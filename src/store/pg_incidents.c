@@ -20,6 +20,7 @@
 #include <time.h>
 #include "graph.h"
 #include "pg_int.h"
+#include "stats.h"
 #include "util/util.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -316,9 +317,10 @@ static void free_scalars(scalars *s)
 }
 
 /*
- * Statistics counters (table incident_counts, migration 3): for each visibility key (owner,
- * distribution, group, draft) and dimension (type, month and type, class, substance, origin,
- * destination) the number of incidents.  Every write of an incident withdraws its keys before
+ * Statistics counters (table incident_counts, migrations 3 and 5): for each visibility key
+ * (owner, distribution, group, draft) and dimension (type, month and type, class, substance,
+ * origin, destination, transit, month and class, origin-destination route; stats.h) the number
+ * of incidents.  Every write of an incident withdraws its keys before
  * the change (delta -1) and adds them after it (+1), inside the write's transaction, so the
  * figures are exact; the SQLite backend keeps the same counters with triggers.
  */
@@ -335,7 +337,8 @@ static idt_status count_keys(PGconn *c, int64_t id, int64_t delta)
 	    " SELECT DISTINCT 'substance', s.substance FROM incident_substances s WHERE"
 	    " s.incident_id = i.id UNION ALL SELECT DISTINCT c.role, c.country FROM"
 	    " incident_countries c WHERE c.incident_id = i.id AND c.role IN ('origin',"
-	    " 'destination')) k WHERE i.id = $1 ON CONFLICT (org_id, distribution, grp, draft, dim,"
+	    " 'destination', 'transit') UNION ALL " PG_MONTH_CLASS_KEYS " UNION ALL " PG_ROUTE_KEYS
+	    ") k WHERE i.id = $1 ON CONFLICT (org_id, distribution, grp, draft, dim,"
 	    " key) DO UPDATE SET n = incident_counts.n + excluded.n",
 	    "ii", id, delta);
 }
@@ -990,61 +993,44 @@ PG_DECL(idt_status, warnings_list, int64_t limit, json_t **out)
  */
 PG_DECL(idt_status, stats, const idt_actor *a, json_t **out)
 {
+	*out = NULL;
+	idt__stats_acc acc;
+	idt_status r = idt__stats_init(&acc, idt__now());
+	if (r != IDT_OK) return r;
 	PGconn *c = idt__pg_acquire(st);
-	PGresult *d =
-	    idt__pg_q(c, NULL,
-	              "SELECT s.dim, s.key, sum(s.n)::bigint AS n FROM incident_counts s "
-	              "WHERE " PG_VISIBLE_COUNTS
-	              " GROUP BY s.dim, s.key HAVING sum(s.n) > 0 ORDER BY s.dim" BYTES
-	              ", CASE WHEN s.dim IN ('month', 'type', 'class') THEN s.key END" BYTES
-	              ", n DESC, s.key" BYTES,
-	              "i", a->org_id);
-	json_t *by_type = json_array(), *by_class = json_array(), *by_month = json_array(),
-	       *subs = json_array(), *orig = json_array(), *dest = json_array();
-	for (int k = 0; d && k < PQntuples(d); k++) {
-		const char *dim = PQgetvalue(d, k, 0), *key = PQgetvalue(d, k, 1);
-		json_int_t n = idt__pg_int(d, k, 2);
-		if (strcmp(dim, "type") == 0)
-			json_array_append_new(by_type, json_pack("{s:s,s:I}", "type", key, "n", n));
-		else if (strcmp(dim, "class") == 0)
-			json_array_append_new(by_class,
-			                      json_pack("{s:s,s:I}", "class", key, "n", n));
-		else if (strcmp(dim, "month") == 0 && strlen(key) > 8)
-			json_array_append_new(by_month,
-			                      json_pack("{s:s%,s:s,s:I}", "month", key, (size_t)7,
-			                                "type", key + 8, "n", n));
-		else if (strcmp(dim, "substance") == 0 && json_array_size(subs) < 20)
-			json_array_append_new(subs, json_pack("{s:s,s:I}", "id", key, "n", n));
-		else if (strcmp(dim, "origin") == 0)
-			json_array_append_new(orig, json_pack("{s:s,s:I}", "country", key, "n", n));
-		else if (strcmp(dim, "destination") == 0)
-			json_array_append_new(dest, json_pack("{s:s,s:I}", "country", key, "n", n));
-	}
-	bool dims_ok = d != NULL;
+	PGresult *d = idt__pg_q(c, &r,
+	                        "SELECT s.dim, s.key, sum(s.n)::bigint AS n FROM incident_counts s "
+	                        "WHERE " PG_VISIBLE_COUNTS
+	                        " GROUP BY s.dim, s.key HAVING sum(s.n) > 0 ORDER BY s.dim" BYTES
+	                        ", CASE WHEN s.dim IN ('month', 'type', 'class', 'month_class')"
+	                        " THEN s.key END" BYTES ", n DESC, s.key" BYTES,
+	                        "i", a->org_id);
+	if (!d && r == IDT_OK) r = IDT_ESTORE;
+	for (int k = 0; d && r == IDT_OK && k < PQntuples(d); k++)
+		r = idt__stats_add(&acc, PQgetvalue(d, k, 0), PQgetvalue(d, k, 1),
+		                   idt__pg_int(d, k, 2));
 	PQclear(d);
 	/* hits flagged per day over the last 90 days (the organisation's own queue) */
-	json_t *hits_day = idt__pg_rows(idt__pg_q(
-	    c, NULL,
-	    "SELECT to_char(to_timestamp(first_seen) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
-	    " count(*) AS n FROM hits WHERE org_id = $1 AND first_seen >= $2 GROUP BY 1"
-	    " ORDER BY 1",
-	    "ii", a->org_id, idt__now() - 90 * 86400));
+	json_t *hits_day = NULL;
+	if (r == IDT_OK)
+		hits_day = idt__pg_rows(idt__pg_q(
+		    c, NULL,
+		    "SELECT to_char(to_timestamp(first_seen) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		    " AS day, count(*) AS n FROM hits WHERE org_id = $1 AND first_seen >= $2"
+		    " GROUP BY 1 ORDER BY 1",
+		    "ii", a->org_id, idt__now() - 90 * 86400));
 	PGresult *q =
 	    idt__pg_q(c, NULL, "SELECT count(*) FROM hits WHERE org_id = $1 AND status = 'new'",
 	              "i", a->org_id);
-	int64_t queue = q ? idt__pg_int(q, 0, 0) : 0;
+	int64_t queue = q ? idt__pg_int(q, 0, 0) : -1;
 	PQclear(q);
 	idt__pg_release(st, c);
-	if (!by_type || !by_class || !hits_day || !dims_ok) {
-		json_decref(by_type), json_decref(by_class), json_decref(hits_day);
-		json_decref(by_month), json_decref(subs), json_decref(orig), json_decref(dest);
-		return IDT_ESTORE;
+	if (r != IDT_OK || !hits_day || queue < 0) {
+		json_decref(hits_day);
+		idt__stats_clear(&acc);
+		return r != IDT_OK ? r : IDT_ESTORE;
 	}
-	*out =
-	    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class,
-	              "by_month", by_month, "top_substances", subs, "origins", orig, "destinations",
-	              dest, "hits_per_day", hits_day, "triage_queue", (json_int_t)queue);
-	return *out ? IDT_OK : IDT_ENOMEM;
+	return idt__stats_finish(&acc, hits_day, queue, out);
 }
 
 PG_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out)

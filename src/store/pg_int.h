@@ -37,6 +37,19 @@
 	" (" i ".distribution = 'sharing-group' AND EXISTS (SELECT 1 FROM sharing_group_orgs g"    \
 	" WHERE g.group_id = " i ".sharing_group_id AND g.org_id = " o ")))))"
 
+/* Rows (dim, key) of incident alias i for two of the statistics dimensions (stats.h), for a
+ * LATERAL list of an incident's counter keys: "YYYY-MM class" per class named, when dated;
+ * "FROM TO" per pair of an origin and a destination country.  Shared by the counters kept on
+ * every write (pg_incidents.c, count_keys) and migration 5, which fills them (pg_db.c). */
+#define PG_MONTH_CLASS_KEYS                                                                        \
+	"SELECT DISTINCT 'month_class', substr(i.occurred_on, 1, 7) || ' ' || s.class FROM"        \
+	" incident_substances s WHERE s.incident_id = i.id AND s.class IS NOT NULL AND"            \
+	" i.occurred_on IS NOT NULL"
+#define PG_ROUTE_KEYS                                                                              \
+	"SELECT DISTINCT 'route', o.country || ' ' || d.country FROM incident_countries o JOIN"    \
+	" incident_countries d ON d.incident_id = o.incident_id AND d.role = 'destination' WHERE"  \
+	" o.incident_id = i.id AND o.role = 'origin'"
+
 typedef struct pg_store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

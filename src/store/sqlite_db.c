@@ -19,6 +19,103 @@
 
 /* ---------------------------------------------------------------- migrations */
 
+/*
+ * Migration 5's counters in dim_stats, per visibility key (owner, distribution, group, draft):
+ *   month_class  "YYYY-MM class": incidents of that month of occurred_on naming that class;
+ *   route        "FROM TO": incidents with FROM among their origins and TO among their
+ *                destinations (every pair of the two lists);
+ *   transit      country: incidents with that transit country.
+ * Invariant: each counter equals its count over the current rows.  A trigger per change keeps
+ * it: a change of the incident's key or date moves all its keys; a class, origin, destination
+ * or transit country appearing in (or leaving) an incident for the first (last) time adds
+ * (removes) the keys it takes part in.  When an incident is deleted, the BEFORE DELETE
+ * trigger removes its keys and the cascaded deletions of its rows then find no incident.
+ */
+/* SQL assembled from macros: kept as written, one clause per line */
+/* clang-format off */
+#define VK_OLD                                                                                     \
+	" org_id = OLD.org_id AND distribution = OLD.distribution AND grp ="                       \
+	" coalesce(OLD.sharing_group_id, 0) AND draft = (OLD.status = 'draft')"
+#define VK_NEW                                                                                     \
+	" NEW.org_id, NEW.distribution, coalesce(NEW.sharing_group_id, 0), NEW.status = 'draft'"
+#define VK_I " i.org_id, i.distribution, coalesce(i.sharing_group_id, 0), i.status = 'draft'"
+#define DIM_INC                                                                                    \
+	" ON CONFLICT(org_id, distribution, grp, draft, dim, key) DO UPDATE SET n = n + 1;"
+/* the keys of incident `id` dated `occ`, as a column k */
+#define MC_KEYS(id, occ)                                                                           \
+	"SELECT DISTINCT substr(" occ ", 1, 7) || ' ' || class AS k FROM incident_substances"     \
+	" WHERE incident_id = " id " AND class IS NOT NULL AND " occ " IS NOT NULL"
+#define ROUTE_KEYS(id)                                                                             \
+	"SELECT DISTINCT o.country || ' ' || d.country AS k FROM incident_countries o JOIN"       \
+	" incident_countries d ON d.incident_id = o.incident_id AND d.role = 'destination'"       \
+	" WHERE o.incident_id = " id " AND o.role = 'origin'"
+#define TRANSIT_KEYS(id)                                                                           \
+	"SELECT DISTINCT country AS k FROM incident_countries WHERE incident_id = " id            \
+	" AND role = 'transit'"
+/* all the keys of dimension dim of the incident: withdrawn from OLD's visibility key, added
+ * to NEW's */
+#define DIM_OUT(dim, keys) "UPDATE dim_stats SET n = n - 1 WHERE" VK_OLD " AND dim = '" dim "'" \
+	" AND key IN (" keys ");"
+#define DIM_IN(dim, keys)                                                                          \
+	"INSERT INTO dim_stats SELECT" VK_NEW ", '" dim "', x.k, 1 FROM (" keys ") x WHERE true"  \
+	DIM_INC
+#define INCIDENT_MOVES                                                                             \
+	DIM_OUT("month_class", MC_KEYS("OLD.id", "OLD.occurred_on"))                               \
+	DIM_OUT("route", ROUTE_KEYS("OLD.id")) DIM_OUT("transit", TRANSIT_KEYS("OLD.id"))
+#define MC_TRIGGERS                                                                                \
+	"CREATE TRIGGER dims5_del BEFORE DELETE ON incidents BEGIN " INCIDENT_MOVES " END;"        \
+	"CREATE TRIGGER dims5_upd AFTER UPDATE OF org_id, distribution, sharing_group_id,"         \
+	" status, occurred_on ON incidents BEGIN " INCIDENT_MOVES                                  \
+	DIM_IN("month_class", MC_KEYS("NEW.id", "NEW.occurred_on"))                                \
+	DIM_IN("route", ROUTE_KEYS("NEW.id")) DIM_IN("transit", TRANSIT_KEYS("NEW.id")) " END;"   \
+	"CREATE TRIGGER mclass_ins AFTER INSERT ON incident_substances WHEN NEW.class IS NOT NULL" \
+	" AND NOT EXISTS (SELECT 1 FROM incident_substances x WHERE x.incident_id ="              \
+	" NEW.incident_id AND x.class = NEW.class AND x.seq <> NEW.seq) BEGIN INSERT INTO"         \
+	" dim_stats SELECT" VK_I ", 'month_class', substr(i.occurred_on, 1, 7) || ' ' ||"         \
+	" NEW.class, 1 FROM incidents i WHERE i.id = NEW.incident_id AND i.occurred_on IS NOT"     \
+	" NULL" DIM_INC " END;"                                                                    \
+	"CREATE TRIGGER mclass_del AFTER DELETE ON incident_substances WHEN OLD.class IS NOT NULL" \
+	" AND NOT EXISTS (SELECT 1 FROM incident_substances x WHERE x.incident_id ="              \
+	" OLD.incident_id AND x.class = OLD.class) BEGIN UPDATE dim_stats SET n = n - 1 WHERE"     \
+	" (org_id, distribution, grp, draft, dim, key) = (SELECT" VK_I ", 'month_class',"          \
+	" substr(i.occurred_on, 1, 7) || ' ' || OLD.class FROM incidents i WHERE i.id ="           \
+	" OLD.incident_id); END;"
+/* a country that is new (gone) in role `role` of the incident pairs with every country of
+ * the other role; `pair` is the key, built from the new country c and the other one x.k */
+#define ROUTE_TRIGGER(name, role, other, pair)                                                     \
+	"CREATE TRIGGER " name "_ins AFTER INSERT ON incident_countries WHEN NEW.role = '" role   \
+	"' AND NOT EXISTS (SELECT 1 FROM incident_countries x WHERE x.incident_id ="              \
+	" NEW.incident_id AND x.role = NEW.role AND x.country = NEW.country AND x.seq <> NEW.seq)" \
+	" BEGIN INSERT INTO dim_stats SELECT" VK_I ", 'route', " pair("NEW.country") ", 1 FROM"    \
+	" incidents i JOIN (SELECT DISTINCT country AS k FROM incident_countries WHERE"            \
+	" incident_id = NEW.incident_id AND role = '" other "') x WHERE i.id = NEW.incident_id"    \
+	DIM_INC " END;"                                                                            \
+	"CREATE TRIGGER " name "_del AFTER DELETE ON incident_countries WHEN OLD.role = '" role   \
+	"' AND NOT EXISTS (SELECT 1 FROM incident_countries x WHERE x.incident_id ="              \
+	" OLD.incident_id AND x.role = OLD.role AND x.country = OLD.country) BEGIN UPDATE"         \
+	" dim_stats SET n = n - 1 WHERE (org_id, distribution, grp, draft) = (SELECT" VK_I         \
+	" FROM incidents i WHERE i.id = OLD.incident_id) AND dim = 'route' AND key IN (SELECT "    \
+	pair("OLD.country") " FROM (SELECT DISTINCT country AS k FROM incident_countries WHERE"    \
+	" incident_id = OLD.incident_id AND role = '" other "') x); END;"
+#define FROM_C(c) c " || ' ' || x.k"
+#define TO_C(c)   "x.k || ' ' || " c
+#define ROUTE_TRIGGERS                                                                             \
+	ROUTE_TRIGGER("route_o", "origin", "destination", FROM_C)                                  \
+	ROUTE_TRIGGER("route_d", "destination", "origin", TO_C)
+#define TRANSIT_TRIGGERS                                                                           \
+	"CREATE TRIGGER transit_ins AFTER INSERT ON incident_countries WHEN NEW.role = 'transit'"  \
+	" AND NOT EXISTS (SELECT 1 FROM incident_countries x WHERE x.incident_id ="               \
+	" NEW.incident_id AND x.role = NEW.role AND x.country = NEW.country AND x.seq <> NEW.seq)" \
+	" BEGIN INSERT INTO dim_stats SELECT" VK_I ", 'transit', NEW.country, 1 FROM incidents i"  \
+	" WHERE i.id = NEW.incident_id" DIM_INC " END;"                                            \
+	"CREATE TRIGGER transit_del AFTER DELETE ON incident_countries WHEN OLD.role = 'transit'"  \
+	" AND NOT EXISTS (SELECT 1 FROM incident_countries x WHERE x.incident_id ="               \
+	" OLD.incident_id AND x.role = OLD.role AND x.country = OLD.country) BEGIN UPDATE"         \
+	" dim_stats SET n = n - 1 WHERE (org_id, distribution, grp, draft, dim, key) = (SELECT"    \
+	VK_I ", 'transit', OLD.country FROM incidents i WHERE i.id = OLD.incident_id); END;"
+
+/* clang-format on */
+
 static const char *const migrations[] = {
     /* 1: the whole initial model (docs/data-model.md) */
     "CREATE TABLE orgs(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -265,6 +362,20 @@ static const char *const migrations[] = {
     " how TEXT, last_check INTEGER, checks INTEGER NOT NULL DEFAULT 0, created_by INTEGER"
     " REFERENCES users(id), created_at INTEGER NOT NULL, UNIQUE (incident_id, url, reference));"
     "CREATE INDEX takedowns_open ON takedowns(gone_at, id);",
+    /* 5: counters by month and class, origin-destination route and transit country (the
+     * dashboard's charts and map), in dim_stats; see the macros above */
+    MC_TRIGGERS ROUTE_TRIGGERS TRANSIT_TRIGGERS
+    "INSERT INTO dim_stats SELECT " VK_I ", 'month_class', substr(i.occurred_on, 1, 7) || ' '"
+    " || s.class, count(DISTINCT i.id) FROM incidents i JOIN incident_substances s ON"
+    " s.incident_id = i.id WHERE s.class IS NOT NULL AND i.occurred_on IS NOT NULL GROUP BY 1,"
+    " 2, 3, 4, 6;"
+    "INSERT INTO dim_stats SELECT " VK_I ", 'route', o.country || ' ' || d.country,"
+    " count(DISTINCT i.id) FROM incidents i JOIN incident_countries o ON o.incident_id = i.id"
+    " AND o.role = 'origin' JOIN incident_countries d ON d.incident_id = i.id AND d.role ="
+    " 'destination' GROUP BY 1, 2, 3, 4, 6;"
+    "INSERT INTO dim_stats SELECT " VK_I ", 'transit', c.country, count(DISTINCT i.id) FROM"
+    " incidents i JOIN incident_countries c ON c.incident_id = i.id AND c.role = 'transit'"
+    " GROUP BY 1, 2, 3, 4, 6;",
 };
 
 /* Applies the missing migrations.  The version is read inside the write transaction, so that

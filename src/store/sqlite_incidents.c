@@ -18,6 +18,7 @@
 #include <time.h>
 #include "graph.h"
 #include "sqlite_int.h"
+#include "stats.h"
 #include "util/util.h"
 
 _Thread_local int64_t idt__correlate_ns, idt__correlate_cpu_ns;
@@ -1030,68 +1031,60 @@ SQ_DECL(idt_status, warnings_list, int64_t limit, json_t **out)
 	return IDT_OK;
 }
 
+/*
+ * Statistics of the incidents the actor may see, summed from the trigger-kept counters
+ * (incident_stats, class_stats, dim_stats; see migrations 2, 3 and 5 in sqlite_db.c) over the
+ * visibility keys the actor may see, and shaped by stats.c: a few rows instead of a scan.
+ */
 SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out)
 {
+	*out = NULL;
+	idt__stats_acc acc;
+	idt_status r = idt__stats_init(&acc, idt__now());
+	if (r != IDT_OK) return r;
+	/* one result of (dim, key, n) rows in the order stats.h asks for */
 	sqlite3 *db = idt__sq_acquire(st);
 	sqlite3_stmt *s = idt__sq_prep(
 	    db,
-	    "SELECT s.type, sum(s.n) AS n FROM incident_stats s WHERE " SQ_VISIBLE_STATS
-	    " GROUP BY s.type HAVING sum(s.n) > 0 ORDER BY s.type",
+	    "SELECT dim, key, n FROM (SELECT 'type' AS dim, s.type AS key, sum(s.n) AS n FROM"
+	    " incident_stats s WHERE " SQ_VISIBLE_STATS " GROUP BY s.type HAVING sum(s.n) > 0"
+	    " UNION ALL"
+	    " SELECT 'class', s.class, sum(s.n) FROM class_stats s WHERE " SQ_VISIBLE_STATS
+	    " GROUP BY s.class HAVING sum(s.n) > 0 UNION ALL"
+	    " SELECT s.dim, s.key, sum(s.n) FROM dim_stats s WHERE " SQ_VISIBLE_STATS
+	    " GROUP BY s.dim, s.key HAVING sum(s.n) > 0) ORDER BY dim, CASE WHEN dim IN ('type',"
+	    " 'class', 'month', 'month_class') THEN key END, n DESC, key",
 	    "");
-	if (s) idt__sq_bind_org(s, a->org_id);
-	json_t *by_type = idt__sq_rows(s);
-	s = idt__sq_prep(db,
-	                 "SELECT s.class, sum(s.n) AS n FROM class_stats s WHERE " SQ_VISIBLE_STATS
-	                 " GROUP BY s.class HAVING sum(s.n) > 0 ORDER BY s.class",
-	                 "");
-	if (s) idt__sq_bind_org(s, a->org_id);
-	json_t *by_class = idt__sq_rows(s);
-	s = idt__sq_prep(
-	    db,
-	    "SELECT s.dim, s.key, sum(s.n) AS n FROM dim_stats s WHERE " SQ_VISIBLE_STATS
-	    " GROUP BY s.dim, s.key HAVING sum(s.n) > 0 ORDER BY s.dim,"
-	    " CASE WHEN s.dim = 'month' THEN s.key END, n DESC, s.key",
-	    "");
-	json_t *by_month = json_array(), *subs = json_array(), *orig = json_array(),
-	       *dest = json_array();
-	if (s) idt__sq_bind_org(s, a->org_id);
-	while (s && sqlite3_step(s) == SQLITE_ROW) {
-		const char *dim = idt__sq_text(s, 0), *key = idt__sq_text(s, 1);
-		json_int_t n = sqlite3_column_int64(s, 2);
-		if (strcmp(dim, "month") == 0 && strlen(key) > 8)
-			json_array_append_new(by_month,
-			                      json_pack("{s:s%,s:s,s:I}", "month", key, (size_t)7,
-			                                "type", key + 8, "n", n));
-		else if (strcmp(dim, "substance") == 0 && json_array_size(subs) < 20)
-			json_array_append_new(subs, json_pack("{s:s,s:I}", "id", key, "n", n));
-		else if (strcmp(dim, "origin") == 0)
-			json_array_append_new(orig, json_pack("{s:s,s:I}", "country", key, "n", n));
-		else if (strcmp(dim, "destination") == 0)
-			json_array_append_new(dest, json_pack("{s:s,s:I}", "country", key, "n", n));
-	}
+	if (s)
+		idt__sq_bind_org(s, a->org_id);
+	else
+		r = IDT_ESTORE;
+	int rc = SQLITE_ROW;
+	while (r == IDT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		r = idt__stats_add(&acc, idt__sq_text(s, 0), idt__sq_text(s, 1),
+		                   sqlite3_column_int64(s, 2));
+	if (r == IDT_OK && rc != SQLITE_DONE) r = IDT_ESTORE;
 	sqlite3_finalize(s);
 	/* hits flagged per day over the last 90 days (the organisation's own queue) */
-	json_t *hits_day = idt__sq_rows(idt__sq_prep(
-	    db,
-	    "SELECT date(first_seen, 'unixepoch') AS day, count(*) AS n FROM hits WHERE"
-	    " org_id = ? AND first_seen >= ? GROUP BY day ORDER BY day",
-	    "ii", a->org_id, idt__now() - 90 * 86400));
+	json_t *hits_day = NULL;
+	if (r == IDT_OK)
+		hits_day = idt__sq_rows(idt__sq_prep(
+		    db,
+		    "SELECT date(first_seen, 'unixepoch') AS day, count(*) AS n FROM hits WHERE"
+		    " org_id = ? AND first_seen >= ? GROUP BY day ORDER BY day",
+		    "ii", a->org_id, idt__now() - 90 * 86400));
 	s = idt__sq_prep(db, "SELECT count(*) AS n FROM hits WHERE org_id = ? AND status = 'new'",
 	                 "i", a->org_id);
-	int64_t queue = 0;
+	int64_t queue = -1;
 	if (s && sqlite3_step(s) == SQLITE_ROW) queue = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	idt__sq_release(st, db);
-	if (!by_type || !by_class || !hits_day) {
-		json_decref(by_type), json_decref(by_class), json_decref(hits_day);
-		json_decref(by_month), json_decref(subs), json_decref(orig), json_decref(dest);
-		return IDT_ESTORE;
+	if (r != IDT_OK || !hits_day || queue < 0) {
+		json_decref(hits_day);
+		idt__stats_clear(&acc);
+		return r != IDT_OK ? r : IDT_ESTORE;
 	}
-	*out =
-	    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}", "by_type", by_type, "by_class", by_class,
-	              "by_month", by_month, "top_substances", subs, "origins", orig, "destinations",
-	              dest, "hits_per_day", hits_day, "triage_queue", (json_int_t)queue);
-	return *out ? IDT_OK : IDT_ENOMEM;
+	return idt__stats_finish(&acc, hits_day, queue, out);
 }
 
 SQ_DECL(idt_status, incident_history, const idt_actor *a, int64_t id, json_t **out)

@@ -520,7 +520,30 @@ test('the dashboard draws its charts and the map of routes', async () => {
 	assert.equal(Number(await page.getAttribute('#result-count', 'data-total')), api.total);
 	assert.deepEqual(await page.$$eval('tr[data-id]', (r) => r.map((x) => Number(x.dataset.id))), api.items.slice(0, 20).map((x) => x.id));
 	assert.equal(await page.isVisible('select[name=class]'), true, 'the filters are open when one is set');
+	// the dashboard asks only for /stats: no incident read one by one, nothing audited
+	const actx = await newContext();
+	assert.equal((await actx.request.post(`${base}/api/v1/auth/login`, { data: { username: USERS.admin[0], password: USERS.admin[1] } })).status(), 200);
+	const auditAfter = async (after) => {
+		const out = [];
+		for (;;) {
+			const r = await (await actx.request.get(`${base}/api/v1/audit?after=${after}&limit=1000`)).json();
+			out.push(...r.items);
+			if (r.items.length < 1000) return out;
+			after = r.items[r.items.length - 1].id;
+		}
+	};
+	const lastAudit = (await auditAfter(0)).at(-1).id;
+	const apiCalls = [];
+	const onRequest = (r) => {
+		const u = new URL(r.url());
+		if (u.pathname.startsWith('/api/')) apiCalls.push(u.pathname);
+	};
+	page.on('request', onRequest);
 	const total = await dashboardTotal(page);
+	page.off('request', onRequest);
+	assert.deepEqual([...new Set(apiCalls)].filter((x) => x !== '/api/v1/auth/me'), ['/api/v1/stats']);
+	assert.deepEqual((await auditAfter(lastAudit)).filter((e) => e.username === USERS.nora[0]).map((e) => e.action), [], 'the dashboard audits nothing');
+	await actx.close();
 	assert.ok(total >= 15, `total ${total}`);
 	const canvases = await page.$$eval('.chart-card canvas', (cs) =>
 		cs.map((c) => {
@@ -535,13 +558,19 @@ test('the dashboard draws its charts and the map of routes', async () => {
 	assert.ok((await page.$$eval('.world-map .country-shape', (e) => e.length)) > 200);
 	assert.ok((await page.$$eval('.world-map .country-shape.involved', (e) => e.length)) >= 5);
 	assert.ok((await page.$$eval('.world-map .route-line', (e) => e.length)) >= 3);
-	assert.ok((await page.textContent('#routes-table')).includes('China → Netherlands → United Kingdom'));
-	// the charts show the server's figures
+	// the charts, the map's table and the figures show the server's figures
 	const stats = await (await state.nora.ctx.request.get(`${base}/api/v1/stats`)).json();
 	const tableSum = (id) => page.$$eval(`[data-chart="${id}"] td.num`, (tds) => tds.reduce((a, td) => a + Number(td.textContent.replace(/\D/g, '')), 0));
-	if (stats.by_month) assert.equal(await tableSum('by-type'), stats.by_month.reduce((a, r) => a + r.n, 0));
-	if (stats.top_substances) assert.equal(await page.textContent('[data-chart="top-substances"] tbody tr:first-child th'), stats.top_substances[0].name);
-	if (stats.hits_per_day) assert.equal(await tableSum('hits-per-day'), stats.hits_per_day.reduce((a, r) => a + r.n, 0));
+	const sum = (rows) => rows.reduce((a, r) => a + r.n, 0);
+	assert.ok(stats.by_month_class.length > 0 && stats.routes.length >= 3);
+	assert.equal(await tableSum('by-type'), sum(stats.by_month));
+	assert.equal(await tableSum('by-class'), sum(stats.by_month_class));
+	assert.equal(await tableSum('hits-per-day'), sum(stats.hits_per_day));
+	assert.equal(await page.textContent('[data-chart="top-substances"] tbody tr:first-child th'), stats.top_substances[0].name);
+	const routeRows = await page.$$eval('#routes-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+	assert.equal(routeRows.length, stats.routes.length);
+	assert.deepEqual(routeRows[0], ['China → United Kingdom', String(stats.routes[0].n)]);
+	assert.equal(Number(await page.textContent('#kpi-routes')), stats.routes.length);
 	await shot(page, 'dashboard', { fullPage: true });
 });
 

@@ -1,17 +1,14 @@
 // dashboard.js: trends over the incidents the user may see: counts, incidents per month by
 // type and by substance class, the substances most often named, a world map of the routes,
-// and the flagged hits received per day.  GET /stats gives the counts, by_month (type),
-// top_substances, origins, destinations and hits_per_day; what it does not give (months by
-// class, and routes as origin → transit → destination) is computed here from the incidents
-// themselves (at most DETAIL_CAP of them, newest first), and would be taken from /stats
-// members by_month_class and routes once the server has them.  Without a member (an older
-// server) the same figure is computed from the incident list and the hits.  Every chart has
-// its numbers in a table beside it.  The time to takedown of listings reported to platforms
-// comes from the /stats member takedowns (shown when the server has it).
+// the flagged hits received per day and the time to takedown.  Everything comes from one
+// GET /stats, whose figures the server sums from counters over the incidents the user may see
+// (by_month, by_month_class, top_substances, origins, transits, destinations, routes,
+// hits_per_day, takedowns): no incident is read one by one, so opening the dashboard writes
+// nothing to the audit log.  Every chart has its numbers in a table beside it.
 import { Chart, BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip, Filler } from 'chart.js';
 import { h, replace } from '../lib/dom.js';
 import { t, tv, formatNumber, formatDate, formatMonth, formatDuration, countryName } from '../lib/i18n.js';
-import { get, getAll } from '../lib/api.js';
+import { get } from '../lib/api.js';
 import { loading, errorBox, pageHeader } from '../lib/ui.js';
 import { TYPE_COLOURS, CLASS_COLOURS, STATUS_COLOURS, FALLBACK } from '../lib/colours.js';
 import { drawRouteMap } from '../lib/worldmap.js';
@@ -19,11 +16,6 @@ import { drawRouteMap } from '../lib/worldmap.js';
 Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip, Filler);
 Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'system-ui, sans-serif';
 Chart.defaults.color = '#374151';
-
-const DETAIL_CAP = 150;
-
-const month = (d) => (d ? String(d).slice(0, 7) : null);
-const day = (d) => (d ? String(d).slice(0, 10) : null);
 
 // All months from the first to the last key, so that quiet months show as zero.
 function monthRange(keys) {
@@ -53,18 +45,12 @@ function dayRange(keys) {
 	return out;
 }
 
-// Counts rows into {series -> {bucket -> n}}.
-function countBy(rows, bucketOf, seriesOf) {
+// Rows [{[series]: s, [bucket]: b, n}] into {series -> {bucket -> n}}.
+function seriesOf(rows, series, bucket) {
 	const m = new Map();
-	for (const r of rows) {
-		const b = bucketOf(r);
-		if (!b) continue;
-		for (const sname of [].concat(seriesOf(r))) {
-			if (!sname) continue;
-			if (!m.has(sname)) m.set(sname, new Map());
-			const s = m.get(sname);
-			s.set(b, (s.get(b) || 0) + 1);
-		}
+	for (const r of rows || []) {
+		if (!m.has(r[series])) m.set(r[series], new Map());
+		m.get(r[series]).set(r[bucket], r.n);
 	}
 	return m;
 }
@@ -157,21 +143,6 @@ function takedownCard(td) {
 	);
 }
 
-// Fetches items with at most `n` requests in flight.
-async function pool(items, n, fn) {
-	const out = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.min(n, items.length) }, async () => {
-			while (next < items.length) {
-				const i = next++;
-				out[i] = await fn(items[i]).catch(() => null);
-			}
-		}),
-	);
-	return out.filter(Boolean);
-}
-
 export default {
 	title: 'dashboard.title',
 	async render({ main, onCleanup }) {
@@ -182,30 +153,16 @@ export default {
 		onCleanup(() => charts.forEach((c) => c && c.destroy()));
 
 		let stats;
-		let list;
-		let hits;
 		try {
-			[stats, list, hits] = await Promise.all([
-				get('/stats'),
-				getAll('/incidents', {}, 5000),
-				null,
-			]);
-			if (!stats.hits_per_day) hits = (await Promise.all(['new', 'confirmed', 'dismissed'].map((st) => getAll('/hits', { status: st }, 5000).then((r) => r.items.map((x) => ({ ...x, status: x.status || st })))))).flat();
+			stats = await get('/stats');
 		} catch (e) {
 			replace(box, errorBox(e));
 			return;
 		}
-		const incidents = list.items;
 		const totalVisible = (stats.by_type || []).reduce((a, x) => a + x.n, 0);
 
-		// the incidents themselves, for classes, substances and routes (unless /stats has them)
-		const needDetails = !(stats.by_month_class && stats.routes);
-		const sample = [...incidents].sort((a, b) => String(b.occurred_on || '').localeCompare(String(a.occurred_on || ''))).slice(0, DETAIL_CAP);
-		const details = needDetails ? await pool(sample, 4, (it) => get(`/incidents/${it.id}`)) : [];
-
 		// incidents per month by type
-		const byType = stats.by_month ? new Map() : countBy(incidents, (r) => month(r.occurred_on || r.updated_at), (r) => r.type);
-		if (stats.by_month) for (const r of stats.by_month) (byType.get(r.type) || byType.set(r.type, new Map()).get(r.type)).set(r.month, r.n);
+		const byType = seriesOf(stats.by_month, 'type', 'month');
 		const months = monthRange([...byType.values()].flatMap((m) => [...m.keys()]));
 		const typeKeys = [...byType.keys()].sort();
 		const typeChart = chartCard(
@@ -216,10 +173,8 @@ export default {
 			{ labelOf: formatMonth },
 		);
 
-		// incidents per month by class
-		const byClass = new Map();
-		if (stats.by_month_class) for (const r of stats.by_month_class) (byClass.get(r.class) || byClass.set(r.class, new Map()).get(r.class)).set(r.month, r.n);
-		else for (const [k, v] of countBy(details, (r) => month(r.occurred_on || r.created_at), (r) => [...new Set((r.substances || []).map((x) => x.class))])) byClass.set(k, v);
+		// incidents per month by class (the last 24 months)
+		const byClass = seriesOf(stats.by_month_class, 'class', 'month');
 		const cMonths = monthRange([...byClass.values()].flatMap((m) => [...m.keys()]));
 		const classKeys = [...byClass.keys()].sort();
 		const classChart = chartCard(
@@ -231,72 +186,25 @@ export default {
 		);
 
 		// top substances
-		let top;
-		if (stats.top_substances) top = stats.top_substances.map((x) => ({ id: x.id, name: x.name || x.id, cls: x.class, n: x.n }));
-		else {
-			const m = new Map();
-			for (const inc of details)
-				for (const sub of new Map((inc.substances || []).map((x) => [x.id, x])).values()) {
-					const e = m.get(sub.id) || { id: sub.id, name: sub.name || sub.id, cls: sub.class, n: 0 };
-					e.n += 1;
-					m.set(sub.id, e);
-				}
-			top = [...m.values()].sort((a, b) => b.n - a.n || a.name.localeCompare(b.name)).slice(0, 10);
-		}
+		const top = (stats.top_substances || []).map((x) => ({ id: x.id, name: x.name || x.id, cls: x.class, n: x.n }));
 		const subChart = chartCard('top-substances', t('dashboard.top_substances'), top.map((x) => x.name), [{ label: t('dashboard.incidents'), data: top.map((x) => x.n), backgroundColor: top.map((x, i) => colourOf(CLASS_COLOURS, x.cls, i)) }], { horizontal: true, stacked: false });
 
-		// flagged hits per day (by status when the figures say it)
-		const byStatus = stats.hits_per_day
-			? new Map()
-			: countBy(
-					hits.filter((x) => x.flagged !== false),
-					(r) => day(r.first_seen),
-					(r) => r.status,
-				);
-		if (stats.hits_per_day) for (const r of stats.hits_per_day) (byStatus.get(r.status || 'flagged') || byStatus.set(r.status || 'flagged', new Map()).get(r.status || 'flagged')).set(r.day, r.n);
-		const days = dayRange([...byStatus.values()].flatMap((m) => [...m.keys()]));
-		const hitChart = chartCard(
-			'hits-per-day',
-			t('dashboard.hits_per_day'),
-			days,
-			['flagged', 'new', 'confirmed', 'dismissed'].filter((k) => byStatus.has(k)).map((k) => ({ label: tv('hitstatus', k), data: days.map((d) => byStatus.get(k).get(d) || 0), backgroundColor: STATUS_COLOURS[k] })),
-			{ labelOf: (d) => formatDate(d) },
-		);
+		// flagged hits per day
+		const perDay = new Map((stats.hits_per_day || []).map((r) => [r.day, r.n]));
+		const days = dayRange([...perDay.keys()]);
+		const hitChart = chartCard('hits-per-day', t('dashboard.hits_per_day'), days, perDay.size ? [{ label: tv('hitstatus', 'flagged'), data: days.map((d) => perDay.get(d) || 0), backgroundColor: STATUS_COLOURS.flagged }] : [], { labelOf: (d) => formatDate(d) });
 
-		// routes
-		const routeMap = new Map();
+		// routes (origin -> destination pairs) and how often each country is an origin, a
+		// transit or a destination (distinct incidents)
+		const routes = (stats.routes || []).map((r) => ({ path: [r.origin, r.destination], n: r.n }));
 		const involvement = new Map();
 		const inv = (c) => involvement.get(c) || involvement.set(c, { origin: 0, transit: 0, destination: 0 }).get(c);
-		if (stats.routes) {
-			for (const r of stats.routes) {
-				const path = [...(r.origin ? [r.origin] : []), ...(r.transit || []), ...(r.destination ? [r.destination] : [])];
-				routeMap.set(path.join('>'), { path, n: r.n });
-				if (r.origin) inv(r.origin).origin += r.n;
-				for (const c of r.transit || []) inv(c).transit += r.n;
-				if (r.destination) inv(r.destination).destination += r.n;
-			}
-		} else {
-			for (const inc of details) {
-				if (!stats.origins) for (const c of inc.origin || []) inv(c).origin += 1;
-				for (const c of inc.transit || []) inv(c).transit += 1;
-				if (!stats.destinations) for (const c of inc.destination || []) inv(c).destination += 1;
-				for (const o of inc.origin || [])
-					for (const d of inc.destination || []) {
-						if (o === d) continue;
-						const path = [o, ...(inc.transit || []).filter((c) => c !== o && c !== d), d];
-						const key = path.join('>');
-						const e = routeMap.get(key) || { path, n: 0 };
-						e.n += 1;
-						routeMap.set(key, e);
-					}
-			}
-		}
-		// countries as origin and destination over all visible incidents, when /stats has them
-		if (!stats.routes) {
-			for (const r of stats.origins || []) inv(r.country).origin += r.n;
-			for (const r of stats.destinations || []) inv(r.country).destination += r.n;
-		}
-		const routes = [...routeMap.values()].sort((a, b) => b.n - a.n);
+		for (const [member, role] of [
+			['origins', 'origin'],
+			['transits', 'transit'],
+			['destinations', 'destination'],
+		])
+			for (const r of stats[member] || []) inv(r.country)[role] += r.n;
 		const mapBox = h('div', { class: 'map-box' }, loading());
 		const routeTable = h(
 			'details',
@@ -311,10 +219,7 @@ export default {
 		);
 
 		const since = new Date(Date.now() - 30 * 864e5).toISOString().slice(0, 10);
-		const flagged30 = stats.hits_per_day
-			? stats.hits_per_day.filter((r) => r.day >= since).reduce((a, r) => a + r.n, 0)
-			: hits.filter((x) => x.flagged !== false && x.first_seen && day(x.first_seen) >= since).length;
-		const partial = needDetails && incidents.length > DETAIL_CAP;
+		const flagged30 = (stats.hits_per_day || []).filter((r) => r.day >= since).reduce((a, r) => a + r.n, 0);
 		replace(
 			box,
 			h(
@@ -325,7 +230,6 @@ export default {
 				kpi('hits30', t('dashboard.kpi_hits30'), formatNumber(flagged30)),
 				kpi('routes', t('dashboard.kpi_routes'), formatNumber(routes.length)),
 			),
-			partial ? h('p', { class: 'notice' }, t('dashboard.partial', { n: DETAIL_CAP, total: formatNumber(incidents.length) })) : null,
 			h('div', { class: 'chart-grid' }, typeChart.card, classChart.card),
 			h('section', { class: 'card', 'aria-labelledby': 'h-map', dataset: { chart: 'map' } }, h('h2', { id: 'h-map' }, t('dashboard.map_title')), h('p', { class: 'muted small' }, t('dashboard.map_help')), mapBox, routeTable),
 			h('div', { class: 'chart-grid' }, subChart.card, hitChart.card),
