@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "routes.h"
+#include "store/hit.h"
 
 #define MAX_HITS_PER_REQUEST 1000
 
@@ -100,20 +102,100 @@ out:
 	return 0;
 }
 
+/* A filter value (category, substance, class, source): 1..IDT__HIT_KEY_MAX bytes without
+ * control characters; 0 if absent or good, else -1 after a 400 naming it. */
+static int key_arg(idt_req *r, const char *name, const char **out)
+{
+	const char *v = *out = idt__arg(r, name);
+	size_t n = v ? strlen(v) : 1;
+	int ok = n >= 1 && n <= IDT__HIT_KEY_MAX;
+	for (size_t i = 0; v && ok && i < n; i++) ok = (unsigned char)v[i] >= 0x20 && v[i] != 0x7f;
+	if (ok) return 0;
+	idt__reply_err(r, 400, "invalid_parameter",
+	               "'%s' must be 1 to %d characters without control characters", name,
+	               IDT__HIT_KEY_MAX);
+	return -1;
+}
+
+/* A time bound: RFC 3339 UTC ("2026-11-29T09:00:00Z") or a date ("2026-11-29", midnight UTC);
+ * 0 in *out if absent; -1 after a 400 naming it. */
+static int time_arg(idt_req *r, const char *name, int64_t *out)
+{
+	const char *v = idt__arg(r, name);
+	*out = 0;
+	if (!v) return 0;
+	struct tm tm = {0};
+	int n = 0, len = (int)strlen(v);
+	if (len == 10 &&
+	    sscanf(v, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) == 3 && n == 10) {
+		/* tm_hour etc. stay 0 */
+	} else if (!(len == 20 &&
+	             sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) == 6 &&
+	             n == 20))
+		n = -1;
+	for (int i = 0; n > 0 && i < len; i++)
+		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19 &&
+		    (v[i] < '0' || v[i] > '9'))
+			n = -1;
+	struct tm want = tm;
+	tm.tm_year -= 1900, tm.tm_mon -= 1;
+	time_t t = n > 0 ? timegm(&tm) : -1;
+	struct tm back;
+	if (t > 0 && gmtime_r(&t, &back) && back.tm_year + 1900 == want.tm_year &&
+	    back.tm_mon + 1 == want.tm_mon && back.tm_mday == want.tm_mday &&
+	    back.tm_hour == want.tm_hour && back.tm_min == want.tm_min &&
+	    back.tm_sec == want.tm_sec) {
+		*out = (int64_t)t;
+		return 0;
+	}
+	idt__reply_err(r, 400, "invalid_parameter",
+	               "'%s' must be a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ", name);
+	return -1;
+}
+
+/* GET /hits: the organisation's queue, filtered in the query (docs/api.md). */
 int idt__h_hits_list(idt_req *r, char **p)
 {
 	(void)p;
-	int64_t page, per_page;
-	if (idt__arg_int(r, "page", 1, 100000, 1, &page) != 0 ||
-	    idt__arg_int(r, "per_page", 1, 100, 20, &per_page) != 0)
+	idt_hit_filter f = {.min_score = -1};
+	if (idt__arg_int(r, "page", 1, 100000, 1, &f.page) != 0 ||
+	    idt__arg_int(r, "per_page", 1, 100, 20, &f.per_page) != 0)
 		return 0;
-	const char *status = idt__arg(r, "status");
-	if (status && strcmp(status, "new") != 0 && strcmp(status, "confirmed") != 0 &&
-	    strcmp(status, "dismissed") != 0)
+	f.status = idt__arg(r, "status");
+	if (f.status && strcmp(f.status, "new") != 0 && strcmp(f.status, "confirmed") != 0 &&
+	    strcmp(f.status, "dismissed") != 0)
 		return idt__reply_err(r, 400, "invalid_parameter",
 		                      "'status' must be new, confirmed or dismissed");
+	const char *min = idt__arg(r, "min_score");
+	if (min) {
+		char *end = NULL;
+		f.min_score = strtod(min, &end);
+		if (!*min || *end || !(f.min_score >= 0 && f.min_score <= 1))
+			return idt__reply_err(r, 400, "invalid_parameter",
+			                      "'min_score' must be a number from 0 to 1");
+	}
+	if (key_arg(r, "category", &f.category) || key_arg(r, "substance", &f.substance) ||
+	    key_arg(r, "class", &f.cls) || key_arg(r, "source", &f.source) ||
+	    time_arg(r, "created_after", &f.after) || time_arg(r, "created_before", &f.before))
+		return 0;
+	if (f.cls && idt_class_parse(f.cls, strlen(f.cls)) == IDT_CLASS_COUNT)
+		return idt__reply_err(r, 400, "invalid_parameter",
+		                      "'class' must be a substance class, not '%.64s'", f.cls);
+	if (f.after && f.before && f.before <= f.after)
+		return idt__reply_err(r, 400, "invalid_parameter",
+		                      "'created_before' must be later than 'created_after'");
+	const char *sort = idt__arg(r, "sort"), *facets = idt__arg(r, "facets");
+	if (sort && strcmp(sort, "last_seen") != 0 && strcmp(sort, "score") != 0)
+		return idt__reply_err(r, 400, "invalid_parameter",
+		                      "'sort' must be last_seen or score");
+	f.by_score = sort && strcmp(sort, "score") == 0;
+	if (facets && strcmp(facets, "true") != 0 && strcmp(facets, "false") != 0)
+		return idt__reply_err(r, 400, "invalid_parameter",
+		                      "'facets' must be true or false");
+	f.facets = facets && strcmp(facets, "true") == 0;
 	json_t *out = NULL;
-	idt_status s = ST(r)->ops->hit_list(ST(r), &r->actor, status, page, per_page, &out);
+	idt_status s = ST(r)->ops->hit_list(ST(r), &r->actor, &f, &out);
 	return s == IDT_OK ? idt__reply(r, 200, out) : idt__reply_status(r, s);
 }
 

@@ -199,7 +199,9 @@ static int reply_export(idt_req *r, fmt f, json_t *incs, bool single)
 /* ---------------------------------------------------------------- collecting incidents */
 
 /* Reads each visible incident of a search page into `out`; ids the caller may no longer see
- * (changed meanwhile) are skipped, as the API would answer 404 for them. */
+ * (changed meanwhile) are skipped, as the API would answer 404 for them.  For a group export
+ * the search already holds only the group's incidents; one changed between the search and
+ * the read is left out. */
 static idt_status read_items(idt_req *r, json_t *items, json_t *out, int64_t group, size_t max)
 {
 	size_t i;
@@ -207,12 +209,6 @@ static idt_status read_items(idt_req *r, json_t *items, json_t *out, int64_t gro
 	json_array_foreach(items, i, it)
 	{
 		if (json_array_size(out) >= max) break;
-		if (group) {
-			const char *d = json_string_value(json_object_get(it, "distribution"));
-			const char *s = json_string_value(json_object_get(it, "status"));
-			if (!d || strcmp(d, "sharing-group") != 0 || !s || strcmp(s, "draft") == 0)
-				continue;
-		}
 		json_t *doc = NULL;
 		idt_status st = ST(r)->ops->incident_get(
 		    ST(r), &r->actor, json_integer_value(json_object_get(it, "id")), &doc);
@@ -228,15 +224,25 @@ static idt_status read_items(idt_req *r, json_t *items, json_t *out, int64_t gro
 	return IDT_OK;
 }
 
-/* Walks the search q page by page (100 a page) until `max` incidents are collected or
- * `scan` results were looked at. */
+/* Walks the search q page by page until `max` incidents are collected or `scan` results were
+ * looked at.  group > 0 restricts the search itself to the incidents shared with that group,
+ * so that only those are read (and audited).  The page size divides max (at most 100), so the
+ * last page lists no incident that is not exported: the search's own audit entry names
+ * exactly the incidents read. */
 static idt_status collect(idt_req *r, idt_search *q, int64_t group, size_t max, size_t scan,
                           json_t **out)
 {
 	json_t *incs = json_array();
 	idt_status st = IDT_OK;
-	q->per_page = 100;
-	for (q->page = 1; json_array_size(incs) < max && (size_t)(q->page - 1) * 100 < scan;
+	q->group = group;
+	q->per_page = 1;
+	for (int64_t d = max < 100 ? (int64_t)max : 100; d > 1; d--)
+		if (max % (size_t)d == 0) {
+			q->per_page = d;
+			break;
+		}
+	for (q->page = 1;
+	     json_array_size(incs) < max && (size_t)(q->page - 1) * (size_t)q->per_page < scan;
 	     q->page++) {
 		json_t *res = NULL;
 		st = ST(r)->ops->incident_search(ST(r), &r->actor, q, &res);
@@ -245,7 +251,7 @@ static idt_status collect(idt_req *r, idt_search *q, int64_t group, size_t max, 
 		size_t n = json_array_size(items);
 		st = read_items(r, items, incs, group, max);
 		json_decref(res);
-		if (st != IDT_OK || n < 100) break;
+		if (st != IDT_OK || (int64_t)n < q->per_page) break;
 	}
 	if (st != IDT_OK) {
 		json_decref(incs);

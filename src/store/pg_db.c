@@ -157,7 +157,35 @@ static const char *const migrations[] = {
     " FROM incidents i CROSS JOIN LATERAL (SELECT DISTINCT 'transit' AS dim, c.country AS key"
     " FROM incident_countries c WHERE c.incident_id = i.id AND c.role = 'transit'"
     " UNION ALL " PG_MONTH_CLASS_KEYS " UNION ALL " PG_ROUTE_KEYS ") k GROUP BY 1, 2, 3, 4, 5, 6;",
+    /* 6: the triage queue's filter keys (hit.h), filled from the hits already there by
+     * fill_hit_keys below */
+    "CREATE TABLE hit_keys(org_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+    " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id));",
 };
+
+/* Migration 6's second half: the keys of every stored hit, by the same function as new
+ * submissions (the JSON is read in C: stored JSON is text the database never parses).  Runs
+ * inside the migration's transaction. */
+static idt_status fill_hit_keys(PGconn *c)
+{
+	idt_status r = IDT_OK;
+	PGresult *s = idt__pg_q(c, &r, "SELECT org_id, id, verdict, sources FROM hits", "");
+	for (int k = 0; s && r == IDT_OK && k < PQntuples(s); k++) {
+		json_t *v = json_loads(idt__pg_text(s, k, 2) ?: "{}", 0, NULL);
+		json_t *src = json_loads(idt__pg_text(s, k, 3) ?: "[]", 0, NULL);
+		r = idt__pg_hit_keys(c, idt__pg_int(s, k, 0), PQgetvalue(s, k, 1), v, src);
+		json_decref(v), json_decref(src);
+	}
+	PQclear(s);
+	return r;
+}
+
+/* C steps run after the SQL of a migration, in its transaction (NULL: none), by version. */
+static idt_status (*const migration_steps[])(PGconn *c) = {
+    NULL, NULL, NULL, NULL, NULL, fill_hit_keys,
+};
+_Static_assert(IDT_ARRAY_LEN(migration_steps) == IDT_ARRAY_LEN(migrations),
+               "one step (or NULL) per migration");
 
 static bool cmd_ok(PGconn *c, const char *sql)
 {
@@ -191,6 +219,7 @@ static idt_status migrate_locked(PGconn *c, const char **errmsg)
 		if (!cmd_ok(c, "BEGIN")) return IDT_ESTORE;
 		/* constant SQL (several statements): PQexec, not PQexecParams */
 		if (!cmd_ok(c, migrations[v]) ||
+		    (migration_steps[v] && migration_steps[v](c) != IDT_OK) ||
 		    idt__pg_exec(c, NULL, "INSERT INTO schema_version(version) VALUES ($1)", "i",
 		                 v + 1) != IDT_OK ||
 		    !cmd_ok(c, "COMMIT")) {

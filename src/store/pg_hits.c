@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "hit.h"
 #include "pg_int.h"
 
 #define MAX_SOURCES 50
@@ -15,6 +16,26 @@
 static char *dumps(json_t *v)
 {
 	return v ? json_dumps(v, JSON_COMPACT) : NULL;
+}
+
+idt_status idt__pg_hit_keys(PGconn *c, int64_t org, const char *hit_id, json_t *verdict,
+                            json_t *sources)
+{
+	json_t *keys = json_array();
+	idt_status r = keys ? idt__hit_keys(verdict, sources, keys) : IDT_ENOMEM;
+	size_t i;
+	json_t *k;
+	json_array_foreach(keys, i, k)
+	{
+		if (r != IDT_OK) break;
+		r = idt__pg_exec(c, NULL,
+		                 "INSERT INTO hit_keys(org_id, kind, value, hit_id) VALUES"
+		                 " ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
+		                 "ittt", org, json_string_value(json_array_get(k, 0)),
+		                 json_string_value(json_array_get(k, 1)), hit_id);
+	}
+	json_decref(keys);
+	return r;
 }
 
 /* Stores or merges one hit inside the caller's transaction (which holds PG_LOCK_WRITE). */
@@ -63,6 +84,8 @@ static idt_status submit_one(PGconn *c, const idt_actor *a, const char *hit_id, 
 		json_decref(sources);
 	}
 	PQclear(s);
+	/* the filter keys: of the verdict when new, of the source always */
+	if (r == IDT_OK) r = idt__pg_hit_keys(c, a->org_id, hit_id, *merged ? NULL : hit, src);
 	if (r == IDT_OK) {
 		json_t *det = json_pack("{s:b}", "merged", *merged);
 		r = idt__pg_audit(c, a, "submit", "hit", 0, hit_id, det);
@@ -121,29 +144,70 @@ static void shape(json_t *h)
 	" h.sources, h.status, h.reason, h.incident_id, u.username AS decided_by, h.decided_at"    \
 	" FROM hits h LEFT JOIN users u ON u.id = h.decided_by"
 
-PG_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t page,
-        int64_t per_page, json_t **out)
+/* The filters of idt_hit_filter over hits h: $1 org, $2 status, $3 min score, $4 and $5
+ * first_seen bounds, $6..$9 keys (hit.h); the same conditions as in sqlite_hits.c. */
+#define HIT_KEY(p, kind)                                                                           \
+	" AND (" p "::text IS NULL OR EXISTS (SELECT 1 FROM hit_keys k WHERE k.org_id = h.org_id"  \
+	" AND k.kind = '" kind "' AND k.value = " p "::text AND k.hit_id = h.id))"
+/* clang-format off */
+#define HIT_WHERE                                                                                  \
+	" WHERE h.org_id = $1 AND ($2::text IS NULL OR h.status = $2::text)"                       \
+	" AND ($3::double precision < 0 OR h.score >= $3::double precision)"                       \
+	" AND ($4::bigint = 0 OR h.first_seen >= $4::bigint)"                                      \
+	" AND ($5::bigint = 0 OR h.first_seen < $5::bigint)"                                       \
+	HIT_KEY("$6", "category") HIT_KEY("$7", "substance") HIT_KEY("$8", "class")                \
+	HIT_KEY("$9", "source")
+/* clang-format on */
+#define HIT_ARGS(f, a)                                                                             \
+	(a)->org_id, (f)->status, (f)->min_score, (f)->after, (f)->before, (f)->category,          \
+	    (f)->substance, (f)->cls, (f)->source
+
+PG_DECL(idt_status, hit_list, const idt_actor *a, const idt_hit_filter *f, json_t **out)
 {
+	*out = NULL;
 	PGconn *c = idt__pg_acquire(st);
-	idt_status r;
-	json_t *items = idt__pg_rows(
-	    idt__pg_q(c, &r,
-	              HIT_COLS " WHERE h.org_id = $1 AND ($2::text IS NULL OR h.status = $2::text)"
-	                       " ORDER BY h.last_seen DESC, h.id COLLATE \"C\" LIMIT $3 OFFSET $4",
-	              "itii", a->org_id, status, per_page, (page - 1) * per_page));
-	PGresult *s = idt__pg_q(c, NULL,
-	                        "SELECT count(*) FROM hits WHERE org_id = $1 AND"
-	                        " ($2::text IS NULL OR status = $2::text)",
-	                        "it", a->org_id, status);
-	int64_t total = s ? idt__pg_int(s, 0, 0) : 0;
+	idt_status r = IDT_OK;
+	json_t *items = idt__pg_rows(idt__pg_q(
+	    c, &r,
+	    HIT_COLS HIT_WHERE " ORDER BY CASE WHEN $10::boolean THEN h.score END DESC NULLS LAST,"
+	                       " h.last_seen DESC, h.id COLLATE \"C\" LIMIT $11 OFFSET $12",
+	    "itdiitttttii", HIT_ARGS(f, a), f->by_score ? "true" : "false", f->per_page,
+	    (f->page - 1) * f->per_page));
+	PGresult *s = idt__pg_q(c, NULL, "SELECT count(*) FROM hits h" HIT_WHERE, "itdiitttt",
+	                        HIT_ARGS(f, a));
+	int64_t total = s ? idt__pg_int(s, 0, 0) : -1;
 	PQclear(s);
+	json_t *facets = NULL;
+	if (f->facets && (facets = json_object())) {
+		/* the keys of the hits of this status, whatever the other filters */
+		idt_status fr = IDT_OK;
+		s = idt__pg_q(c, &fr,
+		              "SELECT k.kind, k.value, count(*) FROM hit_keys k JOIN hits h ON"
+		              " h.org_id = k.org_id AND h.id = k.hit_id WHERE k.org_id = $1 AND"
+		              " ($2::text IS NULL OR h.status = $2::text) GROUP BY k.kind, k.value"
+		              " ORDER BY k.kind COLLATE \"C\", k.value COLLATE \"C\"",
+		              "it", a->org_id, f->status);
+		if (!s) fr = IDT_ESTORE;
+		for (int k = 0; s && fr == IDT_OK && k < PQntuples(s); k++)
+			fr = idt__hit_facet_add(facets, PQgetvalue(s, k, 0), PQgetvalue(s, k, 1),
+			                        idt__pg_int(s, k, 2));
+		PQclear(s);
+		if (fr != IDT_OK) json_decref(facets), facets = NULL;
+	}
 	idt__pg_release(st, c);
-	if (!items) return r != IDT_OK ? r : IDT_ESTORE;
+	if (!items || total < 0 || (f->facets && !facets)) {
+		json_decref(items), json_decref(facets);
+		return r != IDT_OK ? r : IDT_ESTORE;
+	}
 	size_t i;
 	json_t *h;
 	json_array_foreach(items, i, h) shape(h);
 	*out = json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
-	                 (json_int_t)page, "per_page", (json_int_t)per_page);
+	                 (json_int_t)f->page, "per_page", (json_int_t)f->per_page);
+	if (*out && facets)
+		json_object_set_new(*out, "facets", facets);
+	else
+		json_decref(facets);
 	return *out ? IDT_OK : IDT_ENOMEM;
 }
 

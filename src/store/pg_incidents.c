@@ -694,6 +694,13 @@ PG_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		      " AND c.country = $?)",
 		      q->country);
 	if (q->status) add_t(&where, &b, " AND i.status = $?", q->status);
+	char group[24];
+	snprintf(group, sizeof group, "%lld", (long long)q->group);
+	if (q->group)
+		add_t(&where, &b,
+		      " AND i.distribution = 'sharing-group' AND i.status <> 'draft'"
+		      " AND i.sharing_group_id = $?::bigint",
+		      group);
 	if (q->from) add_t(&where, &b, " AND i.occurred_on >= $?", q->from);
 	if (q->to) add_t(&where, &b, " AND i.occurred_on <= $?", q->to);
 	if (q->obs_type && q->obs_value) {

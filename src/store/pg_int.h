@@ -50,6 +50,12 @@
 	" incident_countries d ON d.incident_id = o.incident_id AND d.role = 'destination' WHERE"  \
 	" o.incident_id = i.id AND o.role = 'origin'"
 
+/* Writes the filter keys (hit.h) of hit hit_id of org: of verdict (NULL: none) and sources
+ * (an array or one source object; NULL: none); keys already there are kept.  Inside the
+ * caller's write transaction. */
+idt_status idt__pg_hit_keys(PGconn *c, int64_t org, const char *hit_id, json_t *verdict,
+                            json_t *sources);
+
 typedef struct pg_store {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;

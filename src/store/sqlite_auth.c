@@ -417,8 +417,7 @@ SQ_DECL(idt_status, stats, const idt_actor *a, json_t **out);
 SQ_DECL(idt_status, hit_submit, const idt_actor *a, const char *hit_id, json_t *hit, bool *merged);
 SQ_DECL(idt_status, hit_submit_many, const idt_actor *a, size_t n, const char *const *ids,
         json_t *const *hits, bool *merged);
-SQ_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t page,
-        int64_t per_page, json_t **out);
+SQ_DECL(idt_status, hit_list, const idt_actor *a, const idt_hit_filter *f, json_t **out);
 SQ_DECL(idt_status, hit_get, const idt_actor *a, const char *hit_id, json_t **out);
 SQ_DECL(idt_status, hit_dismiss, const idt_actor *a, const char *hit_id, const char *reason);
 SQ_DECL(idt_status, hit_confirm, const idt_actor *a, const char *hit_id, json_t *doc, json_t **out);

@@ -376,12 +376,44 @@ static const char *const migrations[] = {
     "INSERT INTO dim_stats SELECT " VK_I ", 'transit', c.country, count(DISTINCT i.id) FROM"
     " incidents i JOIN incident_countries c ON c.incident_id = i.id AND c.role = 'transit'"
     " GROUP BY 1, 2, 3, 4, 6;",
+    /* 6: the triage queue's filter keys (hit.h), filled from the hits already there by
+     * fill_hit_keys below */
+    "CREATE TABLE hit_keys(org_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+    " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id)) WITHOUT ROWID;",
+};
+
+/* Migration 6's second half: the keys of every stored hit, by the same function as new
+ * submissions (the JSON is read in C, never by SQL).  Runs inside the migration's
+ * transaction. */
+static idt_status fill_hit_keys(sqlite3 *db)
+{
+	sqlite3_stmt *s = idt__sq_prep(db, "SELECT org_id, id, verdict, sources FROM hits", "");
+	if (!s) return IDT_ESTORE;
+	idt_status r = IDT_OK;
+	int rc = SQLITE_ERROR;
+	while (r == IDT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *v = json_loads(idt__sq_text(s, 2) ?: "{}", 0, NULL);
+		json_t *src = json_loads(idt__sq_text(s, 3) ?: "[]", 0, NULL);
+		r = idt__sq_hit_keys(db, sqlite3_column_int64(s, 0), idt__sq_text(s, 1), v, src);
+		json_decref(v), json_decref(src);
+	}
+	if (r == IDT_OK && rc != SQLITE_DONE) r = IDT_ESTORE;
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* C steps run after the SQL of a migration, in its transaction (NULL: none), by version. */
+static idt_status (*const migration_steps[])(sqlite3 *db) = {
+    NULL, NULL, NULL, NULL, NULL, fill_hit_keys,
 };
 
 /* Applies the missing migrations.  The version is read inside the write transaction, so that
  * several processes opening one database at once apply each migration exactly once. */
 static idt_status migrate(sqlite3 *db, const char **errmsg)
 {
+	_Static_assert(sizeof migration_steps / sizeof migration_steps[0] ==
+	                   sizeof migrations / sizeof migrations[0],
+	               "one step (or NULL) per migration");
 	const int64_t last = (int64_t)(sizeof migrations / sizeof migrations[0]);
 	if (sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
@@ -405,6 +437,7 @@ static idt_status migrate(sqlite3 *db, const char **errmsg)
 			return IDT_ESTORE;
 		}
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    (migration_steps[v] && migration_steps[v](db) != IDT_OK) ||
 		    idt__sq_exec(db, "INSERT INTO schema_version(version) VALUES (?)", "i",
 		                 (int64_t)(v + 1)) != IDT_OK) {
 			*errmsg = "a migration failed";

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "hit.h"
 #include "sqlite_int.h"
 
 #define MAX_SOURCES 50
@@ -13,6 +14,26 @@
 static char *dumps(json_t *v)
 {
 	return v ? json_dumps(v, JSON_COMPACT) : NULL;
+}
+
+idt_status idt__sq_hit_keys(sqlite3 *db, int64_t org, const char *hit_id, json_t *verdict,
+                            json_t *sources)
+{
+	json_t *keys = json_array();
+	idt_status r = keys ? idt__hit_keys(verdict, sources, keys) : IDT_ENOMEM;
+	size_t i;
+	json_t *k;
+	json_array_foreach(keys, i, k)
+	{
+		if (r != IDT_OK) break;
+		r = idt__sq_exec(db,
+		                 "INSERT OR IGNORE INTO hit_keys(org_id, kind, value, hit_id)"
+		                 " VALUES (?,?,?,?)",
+		                 "ittt", org, json_string_value(json_array_get(k, 0)),
+		                 json_string_value(json_array_get(k, 1)), hit_id);
+	}
+	json_decref(keys);
+	return r;
 }
 
 /* Stores or merges one hit inside the caller's transaction. */
@@ -63,6 +84,8 @@ static idt_status submit_one(sqlite3 *db, const idt_actor *a, const char *hit_id
 		json_decref(sources);
 	}
 	sqlite3_finalize(s);
+	/* the filter keys: of the verdict when new, of the source always */
+	if (r == IDT_OK) r = idt__sq_hit_keys(db, a->org_id, hit_id, *merged ? NULL : hit, src);
 	if (r == IDT_OK) {
 		json_t *det = json_pack("{s:b}", "merged", *merged);
 		r = idt__sq_audit(db, a, "submit", "hit", 0, hit_id, det);
@@ -120,29 +143,68 @@ static void shape(json_t *h)
 	" h.sources, h.status, h.reason, h.incident_id, u.username AS decided_by, h.decided_at"    \
 	" FROM hits h LEFT JOIN users u ON u.id = h.decided_by"
 
-SQ_DECL(idt_status, hit_list, const idt_actor *a, const char *status, int64_t page,
-        int64_t per_page, json_t **out)
+/* The filters of idt_hit_filter over hits h: ?1 org, ?2 status, ?3 min score, ?4 and ?5
+ * first_seen bounds, ?6..?9 keys (hit.h). */
+#define HIT_KEY(p, kind)                                                                           \
+	" AND (" p " IS NULL OR EXISTS (SELECT 1 FROM hit_keys k WHERE k.org_id = h.org_id AND"    \
+	" k.kind = '" kind "' AND k.value = " p " AND k.hit_id = h.id))"
+/* clang-format off */
+#define HIT_WHERE                                                                                  \
+	" WHERE h.org_id = ?1 AND (?2 IS NULL OR h.status = ?2) AND (?3 < 0 OR h.score >= ?3)"      \
+	" AND (?4 = 0 OR h.first_seen >= ?4) AND (?5 = 0 OR h.first_seen < ?5)"                    \
+	HIT_KEY("?6", "category") HIT_KEY("?7", "substance") HIT_KEY("?8", "class")                \
+	HIT_KEY("?9", "source")
+/* clang-format on */
+#define HIT_ARGS(f, a)                                                                             \
+	(a)->org_id, (f)->status, (f)->min_score, (f)->after, (f)->before, (f)->category,          \
+	    (f)->substance, (f)->cls, (f)->source
+
+SQ_DECL(idt_status, hit_list, const idt_actor *a, const idt_hit_filter *f, json_t **out)
 {
+	*out = NULL;
 	sqlite3 *db = idt__sq_acquire(st);
-	sqlite3_stmt *s =
-	    idt__sq_prep(db,
-	                 HIT_COLS " WHERE h.org_id = ?1 AND (?2 IS NULL OR h.status = ?2)"
-	                          " ORDER BY h.last_seen DESC, h.id LIMIT ?3 OFFSET ?4",
-	                 "itii", a->org_id, status, per_page, (page - 1) * per_page);
+	sqlite3_stmt *s = idt__sq_prep(
+	    db,
+	    HIT_COLS HIT_WHERE " ORDER BY CASE WHEN ?10 THEN h.score END DESC, h.last_seen DESC,"
+	                       " h.id LIMIT ?11 OFFSET ?12",
+	    "itdiittttiii", HIT_ARGS(f, a), (int64_t)f->by_score, f->per_page,
+	    (f->page - 1) * f->per_page);
 	json_t *items = idt__sq_rows(s);
-	s = idt__sq_prep(
-	    db, "SELECT count(*) FROM hits WHERE org_id = ?1 AND (?2 IS NULL OR status = ?2)", "it",
-	    a->org_id, status);
-	int64_t total = 0;
+	s = idt__sq_prep(db, "SELECT count(*) FROM hits h" HIT_WHERE, "itdiitttt", HIT_ARGS(f, a));
+	int64_t total = -1;
 	if (s && sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
+	json_t *facets = NULL;
+	if (f->facets && (facets = json_object())) {
+		/* the keys of the hits of this status, whatever the other filters */
+		s = idt__sq_prep(db,
+		                 "SELECT k.kind, k.value, count(*) FROM hit_keys k JOIN hits h ON"
+		                 " h.org_id = k.org_id AND h.id = k.hit_id WHERE k.org_id = ?1 AND"
+		                 " (?2 IS NULL OR h.status = ?2) GROUP BY k.kind, k.value ORDER BY"
+		                 " k.kind, k.value",
+		                 "it", a->org_id, f->status);
+		int rc = SQLITE_ERROR;
+		idt_status r = s ? IDT_OK : IDT_ESTORE;
+		while (r == IDT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+			r = idt__hit_facet_add(facets, idt__sq_text(s, 0), idt__sq_text(s, 1),
+			                       sqlite3_column_int64(s, 2));
+		sqlite3_finalize(s);
+		if (r != IDT_OK || rc != SQLITE_DONE) json_decref(facets), facets = NULL;
+	}
 	idt__sq_release(st, db);
-	if (!items) return IDT_ESTORE;
+	if (!items || total < 0 || (f->facets && !facets)) {
+		json_decref(items), json_decref(facets);
+		return IDT_ESTORE;
+	}
 	size_t i;
 	json_t *h;
 	json_array_foreach(items, i, h) shape(h);
 	*out = json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
-	                 (json_int_t)page, "per_page", (json_int_t)per_page);
+	                 (json_int_t)f->page, "per_page", (json_int_t)f->per_page);
+	if (*out && facets)
+		json_object_set_new(*out, "facets", facets);
+	else
+		json_decref(facets);
 	return *out ? IDT_OK : IDT_ENOMEM;
 }
 

@@ -726,6 +726,13 @@ SQ_DECL(idt_status, incident_search, const idt_actor *a, const idt_search *q, js
 		    &where,
 		    " FROM incidents i JOIN orgs o ON o.id = i.org_id WHERE " SQ_VISIBLE("i"));
 	if (q->status) add_t(&where, &b, " AND i.status = ?", q->status);
+	if (q->group) {
+		idt__buf_puts(&where,
+		              " AND i.distribution = 'sharing-group' AND i.status <> 'draft'"
+		              " AND i.sharing_group_id = ?");
+		b.kind[b.n] = 'i';
+		b.iv[b.n++] = q->group;
+	}
 	if (q->from) add_t(&where, &b, " AND i.occurred_on >= ?", q->from);
 	if (q->to) add_t(&where, &b, " AND i.occurred_on <= ?", q->to);
 	if (q->obs_type && q->obs_value) {

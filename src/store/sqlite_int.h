@@ -57,6 +57,12 @@ idt_status idt__sq_exec(sqlite3 *db, const char *sql, const char *types, ...);
 idt_status idt__sq_run(sqlite3_stmt *s);
 idt_status idt__sq_map(int rc);
 
+/* Writes the filter keys (hit.h) of hit hit_id of org: of verdict (NULL: none) and sources
+ * (an array or one source object; NULL: none); keys already there are kept.  Inside the
+ * caller's write transaction. */
+idt_status idt__sq_hit_keys(sqlite3 *db, int64_t org, const char *hit_id, json_t *verdict,
+                            json_t *sources);
+
 idt_status idt__sq_begin(sqlite3 *db); /* BEGIN IMMEDIATE, serialised in the process */
 /* The same for a transaction that only records the audit entry of a read (synchronous=NORMAL). */
 idt_status idt__sq_begin_light(sqlite3 *db);

@@ -76,9 +76,24 @@ typedef struct idt_search {
 	const char *from, *to; /* occurred_on range, YYYY-MM-DD inclusive */
 	const char *obs_type;  /* observable filter: normalised (type, value) */
 	const char *obs_value;
+	int64_t group;    /* > 0: only incidents shared with this sharing group (distribution
+	                   * sharing-group, not drafts); exports of a group */
 	int64_t page;     /* 1-based */
 	int64_t per_page; /* 1..100 */
 } idt_search;
+
+/* Triage-queue filters (GET /api/v1/hits), all combined; strings borrowed (NULL: no filter);
+ * category, substance, cls and source match the keys of hit.h. */
+typedef struct idt_hit_filter {
+	const char *status; /* new, confirmed, dismissed */
+	double min_score;   /* score >= min_score; negative: no filter */
+	const char *category, *substance, *cls, *source;
+	int64_t after, before; /* first_seen >= after and < before (unix seconds); 0: no bound */
+	bool by_score;         /* highest score first (else most recently seen first) */
+	bool facets;           /* add "facets": the keys of the hits of `status`, with counts */
+	int64_t page;          /* 1-based */
+	int64_t per_page;      /* 1..100 */
+} idt_hit_filter;
 
 typedef struct idt_store idt_store;
 
@@ -180,8 +195,9 @@ typedef struct idt_store_ops {
 	 * nothing; merged[i] as for hit_submit. */
 	idt_status (*hit_submit_many)(idt_store *st, const idt_actor *a, size_t n,
 	                              const char *const *ids, json_t *const *hits, bool *merged);
-	idt_status (*hit_list)(idt_store *st, const idt_actor *a, const char *status, int64_t page,
-	                       int64_t per_page, json_t **out);
+	/* The actor organisation's hits matching f: {items, total, page, per_page[, facets]}. */
+	idt_status (*hit_list)(idt_store *st, const idt_actor *a, const idt_hit_filter *f,
+	                       json_t **out);
 	idt_status (*hit_get)(idt_store *st, const idt_actor *a, const char *hit_id, json_t **out);
 	idt_status (*hit_dismiss)(idt_store *st, const idt_actor *a, const char *hit_id,
 	                          const char *reason);

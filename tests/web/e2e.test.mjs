@@ -255,22 +255,30 @@ test('triage: evidence highlighted at the right characters, j/k, confirm, dismis
 	await page.keyboard.press('k');
 	assert.notEqual(await page.getAttribute('.hit-row.current .hit-open', 'data-hit'), last);
 
-	// filters: class, category, minimum score and source narrow the list, and stay in the URL
+	// filters: class, category, minimum score and source narrow the list, asked of the server
+	// (GET /hits with the filter), and stay in the URL
 	const rows = () => page.$$eval('.hit-row', (r) => r.length);
-	await page.selectOption('select[name=class]', 'precursor');
-	assert.equal(await rows(), hits.filter((x) => x.verdict.substances.some((s) => s.class === 'precursor')).length);
+	const filterBy = async (act, param) => {
+		const asked = page.waitForResponse((r) => r.url().includes('/api/v1/hits?') && (param === null ? !/[?&](class|category|min_score|source)=/.test(r.url()) : r.url().includes(param)));
+		await act();
+		await asked;
+		await page.waitForFunction(() => !document.querySelector('.hit-list[aria-busy]'));
+		return rows();
+	};
+	assert.equal(await filterBy(() => page.selectOption('select[name=class]', 'precursor'), 'class=precursor'), hits.filter((x) => x.verdict.substances.some((s) => s.class === 'precursor')).length);
 	assert.match(page.url(), /class=precursor/);
-	await page.selectOption('select[name=class]', '');
-	await page.selectOption('select[name=category]', 'pharmacy');
-	assert.equal(await rows(), hits.filter((x) => x.verdict.categories.includes('pharmacy')).length);
-	await page.selectOption('select[name=category]', '');
-	await page.fill('input[name=min]', '0.9');
-	assert.equal(await rows(), hits.filter((x) => x.score >= 0.9).length);
-	assert.ok((await rows()) > 0 && (await rows()) < n);
-	await page.fill('input[name=min]', '');
-	await page.selectOption('select[name=source]', 'demo-market');
-	assert.equal(await rows(), n);
-	await page.selectOption('select[name=source]', '');
+	assert.equal(await filterBy(() => page.selectOption('select[name=class]', ''), null), n);
+	assert.equal(await filterBy(() => page.selectOption('select[name=category]', 'pharmacy'), 'category=pharmacy'), hits.filter((x) => x.verdict.categories.includes('pharmacy')).length);
+	await filterBy(() => page.selectOption('select[name=category]', ''), null);
+	const high = await filterBy(() => page.fill('input[name=min]', '0.9'), 'min_score=0.9');
+	assert.equal(high, hits.filter((x) => x.score >= 0.9).length);
+	assert.ok(high > 0 && high < n);
+	await filterBy(() => page.fill('input[name=min]', ''), null);
+	assert.equal(await filterBy(() => page.selectOption('select[name=source]', 'demo-market'), 'source=demo-market'), n);
+	assert.equal(await filterBy(() => page.selectOption('select[name=source]', ''), null), n);
+	// the list is highest score first, as the server sorts it
+	const shown = await page.$$eval('.hit-open', (b) => b.map((x) => x.dataset.hit));
+	assert.deepEqual(shown, [...hits].sort((x, y) => y.score - x.score || String(y.last_seen).localeCompare(String(x.last_seen)) || (x.id < y.id ? -1 : 1)).map((x) => x.id));
 
 	// the fentanyl offer (s2): a screenshot with its evidence, then c confirms it
 	const s2 = hits.find((x) => x.verdict.id === 's2');

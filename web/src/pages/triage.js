@@ -1,10 +1,13 @@
 // triage.js: the triage queue.  The organisation's hits with filters (status, category, class,
 // score, source), a list navigated with j/k, the selected hit's original text with its
 // evidence highlighted, its score and reasons; c confirms it into an incident, d dismisses it
-// with a reason, x selects it for the bulk actions.  Filters live in the URL.
+// with a reason, x selects it for the bulk actions.  Filters live in the URL and are applied
+// by the server (GET /hits with status, category, class, min_score, source, sort=score); the
+// menus list what the queue holds (GET /hits facets=true), so only the matching hits are
+// loaded.
 import { h, replace, field, select, typingInto, httpUrl } from '../lib/dom.js';
 import { t, tv, formatTime, formatNumber } from '../lib/i18n.js';
-import { post, getAll, can, myGroups } from '../lib/api.js';
+import { get, post, getAll, can, myGroups } from '../lib/api.js';
 import { dialog, toast, errorText, errorBox, loading, scoreBadge, pageHeader, emptyState } from '../lib/ui.js';
 import { highlightedFields, legend } from '../lib/highlight.js';
 
@@ -152,18 +155,32 @@ export default {
 		const body = h('div', null, loading());
 		main.append(body);
 
+		// the server's filters from f (an unusable minimum score is no filter)
+		const serverQuery = () => {
+			const q = { status: f.status, sort: 'score' };
+			for (const k of ['category', 'class', 'source']) if (f[k]) q[k] = f[k];
+			const min = f.min === '' ? NaN : Number(f.min);
+			if (min >= 0 && min <= 1) q.min_score = String(min);
+			return q;
+		};
 		let hits;
+		let facets;
+		let queueTotal;
 		try {
-			hits = (await getAll('/hits', { status: f.status }, 5000)).items;
+			const [all, list] = await Promise.all([get('/hits', { status: f.status, facets: 'true', per_page: 1 }), getAll('/hits', serverQuery(), 5000)]);
+			facets = all.facets || {};
+			queueTotal = all.total;
+			hits = list.items;
 		} catch (e) {
 			replace(body, errorBox(e));
 			return;
 		}
-		hits.sort((a, b) => b.score - a.score || String(b.last_seen).localeCompare(String(a.last_seen)));
 
-		const categories = [...new Set(hits.flatMap((x) => x.verdict?.categories || []))].sort();
-		const classes = [...new Set(hits.flatMap((x) => (x.verdict?.substances || []).map((s) => s.class).filter(Boolean)))].sort();
-		const sources = [...new Set(hits.map(sourceOf).filter(Boolean))].sort();
+		// menu values: what the queue holds, and the value asked for in the URL
+		const values = (kind, current) => [...new Set([...(facets[kind] || []).map((x) => x.value), ...(current ? [current] : [])])].sort();
+		const categories = values('category', f.category);
+		const classes = values('class', f.class);
+		const sources = values('source', f.source);
 		const selected = new Set();
 		let current = 0;
 		let visible = [];
@@ -185,15 +202,35 @@ export default {
 		const classSel = select([['', t('common.all')], ...classes.map((c) => [c, tv('class', c)])], f.class, { name: 'class' });
 		const minIn = h('input', { type: 'number', name: 'min', min: 0, max: 1, step: 0.05, value: f.min, inputmode: 'decimal', class: 'narrow' });
 		const srcSel = select([['', t('common.all')], ...sources.map((s) => [s, s])], f.source, { name: 'source' });
+		// a change of filter asks the server again; only the answer to the latest request is shown
+		let asked = 0;
+		let timer = null;
+		const reload = async () => {
+			const mine = ++asked;
+			list.setAttribute('aria-busy', 'true');
+			try {
+				const r = await getAll('/hits', serverQuery(), 5000);
+				if (mine !== asked) return;
+				hits = r.items;
+				selected.clear();
+				current = 0;
+				refresh();
+			} catch (e) {
+				if (mine === asked) toast(errorText(e), 'error');
+			} finally {
+				if (mine === asked) list.removeAttribute('aria-busy');
+			}
+		};
 		const onFilter = () => {
 			f.category = catSel.value;
 			f.class = classSel.value;
 			f.min = minIn.value;
 			f.source = srcSel.value;
 			setQuery();
-			current = 0;
-			refresh();
+			clearTimeout(timer);
+			timer = setTimeout(reload, 250);
 		};
+		onCleanup(() => clearTimeout(timer));
 		for (const el of [catSel, classSel, srcSel]) el.addEventListener('change', onFilter);
 		minIn.addEventListener('input', onFilter);
 
@@ -217,21 +254,10 @@ export default {
 		const detail = h('section', { class: 'hit-detail', 'aria-label': t('triage.detail_label'), tabindex: '-1' });
 		replace(body, filters, bulk, h('div', { class: 'triage-grid' }, list, detail));
 
-		function filtered() {
-			const min = f.min === '' ? null : Number(f.min);
-			return hits.filter(
-				(x) =>
-					(!f.category || (x.verdict?.categories || []).includes(f.category)) &&
-					(!f.class || (x.verdict?.substances || []).some((s) => s.class === f.class)) &&
-					(min === null || Number.isNaN(min) || x.score >= min) &&
-					(!f.source || sourceOf(x) === f.source),
-			);
-		}
-
 		function renderDetail() {
 			const hit = visible[current];
 			if (!hit) {
-				replace(detail, emptyState(hits.length ? t('triage.none_match') : t('triage.empty')));
+				replace(detail, emptyState(queueTotal ? t('triage.none_match') : t('triage.empty')));
 				return;
 			}
 			const v = hit.verdict || {};
@@ -346,9 +372,9 @@ export default {
 		}
 
 		function refresh(focus = false) {
-			visible = filtered();
+			visible = hits;
 			if (current >= visible.length) current = Math.max(0, visible.length - 1);
-			count.textContent = t('triage.count', { shown: formatNumber(visible.length), total: formatNumber(hits.length) });
+			count.textContent = t('triage.count', { shown: formatNumber(visible.length), total: formatNumber(queueTotal) });
 			renderList(focus);
 			renderDetail();
 			updateBulk();
@@ -358,6 +384,7 @@ export default {
 		function drop(ids) {
 			for (const id of ids) selected.delete(id);
 			hits = hits.filter((x) => !ids.includes(x.id));
+			queueTotal = Math.max(0, queueTotal - ids.length);
 			refresh(true);
 		}
 
