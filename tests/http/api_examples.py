@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""api_examples.py - regenerates the endpoint section of docs/api.md from a live server.
+"""api_examples.py - regenerates the recorded examples of docs/api.md from a live server.
 
 Starts `interdict serve --demo` (IDT_BIN, default build/src/cli/interdict), sends one example
-request per endpoint as the demo users, and rewrites docs/api.md from "## Endpoints" on with
-each endpoint's description (below) and the request and response actually exchanged.  The
-text above "## Endpoints" is kept as it is.  Run it after changing the API:
+request per endpoint as the demo users, and rewrites the part of docs/api.md between the
+marker comments BEGIN and END below with each endpoint's description (below) and the request
+and response actually exchanged.  Everything outside the markers (the conventions above, the
+hand-written "More endpoints" after) is kept byte for byte; without both markers, once each and
+in order, nothing is written.  Run it after changing the API:
 
     IDT_BIN=build/src/cli/interdict python3 tests/http/api_examples.py
+
+With --check it writes nothing and fails (exit 1) unless docs/api.md is current: the markers
+in place, and the recorded section the same as a new run would write, except for the
+response bodies (times, tokens and hashes differ from run to run): the same endpoints in the
+same order, descriptions, requests (hex ids aside) and status codes (test 'http-api-examples').
 """
 import sys, json, os
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
@@ -51,7 +58,7 @@ st, d = nora.raw("GET", f"/api/v1/incidents/{iid}/attachments/{att['sha256']}")
 out.append(("GET", f"/api/v1/incidents/{iid}/attachments/{att['sha256']}", f"GET /api/v1/incidents/{iid}/attachments/{att['sha256']}", st, "<%d bytes, Content-Type: %s, Content-Disposition: %s>" % (len(d), nora.last_headers.get("content-type"), nora.last_headers.get("content-disposition"))))
 show(nora, "GET", "/api/v1/stats", trunc=2500)
 show(nora, "GET", "/api/v1/substances?q=nitazene", trunc=600)
-show(nora, "GET", "/api/v1/hits?status=new&per_page=1", trunc=1500)
+show(nora, "GET", "/api/v1/hits?status=new&class=opioid&min_score=0.8&sort=score&per_page=1", trunc=1500)
 tok = nora.post("/api/v1/tokens", {"name": "scanner", "scopes": ["submit-hits"]})[1]["token"]
 sc = srv.client(token=tok)
 show(sc, "POST", "/api/v1/hits", [{"id": "post-77", "flagged": True, "score": 0.86, "categories": ["offer"], "substances": [{"id": "fentanyl", "name": "Fentanyl", "class": "opioid", "control": ["UN1961:I"]}], "signals": [{"type": "phone", "value": "+447700900123", "field": "text", "start": 20, "end": 33}], "evidence": [{"field": "text", "start": 0, "end": 8, "text": "fentanyl", "kind": "name", "term": "Fentanyl"}], "text": "fentanyl for sale, +447700900123", "source": {"url": "https://market.example/l/77", "platform": "market"}}])
@@ -116,9 +123,8 @@ desc = {
  ("POST","/api/v1/incidents/{id}/attachments"): ("Uploads an attachment (raw body up to 16 MiB; `name` query parameter; `Content-Type` kept as metadata). Stored content-addressed under DATA_DIR/attachments/ by its SHA-256, durably before the metadata is committed.", ""),
  ("GET","/api/v1/incidents/{id}/attachments/{sha256}"): ("Downloads an attachment of a visible incident, always as `application/octet-stream` with `Content-Disposition: attachment` (user content is never rendered inline).", ""),
  ("GET","/api/v1/stats"): ("Dashboard figures over the incidents the caller may see, each a count of distinct incidents: `by_type`, `by_class`, `by_month` (month of `occurred_on` and type), `by_month_class` (month and substance class, the last 24 months: this UTC month and the 23 before it), `top_substances` (the 20 most named), `origins`, `transits` and `destinations` (by country), and `routes` (`{origin, destination, n}`: every pair of an incident's origin and destination countries, the same country twice left out; the 200 most frequent, most first); and, for the caller's organisation, `hits_per_day` over 90 days and `triage_queue` (new hits); `takedowns`: see Takedown tracking below.  Undated incidents are in no month.  Served from counters kept by the database (milliseconds at a million incidents); reading them writes nothing to the audit log.  Schema `Stats` in the OpenAPI document.", ""),
- ("GET","/api/v1/incidents/{id}/history"): ("The recorded changes of a visible incident from the audit log (create, update with the members changed, attach), oldest first.  Who read it is not shown here (admins see that in `GET /audit`).", ""),
  ("GET","/api/v1/substances"): ("Knowledge-base lookup for forms (`q`: part of a name or id; at most 50).", ""),
- ("GET","/api/v1/hits"): ("The organisation's triage queue (read scope); `status` new / confirmed / dismissed, `page`, `per_page`. Hits are private to the organisation that received them.", ""),
+ ("GET","/api/v1/hits"): ("The organisation's triage queue (read scope). Filters, all optional and combined in the database query: `status` (new / confirmed / dismissed), `min_score` (0..1), `category` (of the verdict), `substance` (knowledge-base id), `class`, `source` (a platform, or a URL's host — lower case, without port or user info — of any source the hit was submitted with), `created_after` / `created_before` (first seen; `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`); `sort` `last_seen` (most recently seen first, the default) or `score` (highest first); `page`, `per_page` (1..100); `total` counts every match. `facets=true` adds `facets`: each category, substance, class and source of the queue of that status (the other filters left out) with its number of hits, for filter menus. A bad filter is `400 invalid_parameter` naming the parameter. Hits are private to the organisation that received them.", ""),
  ("POST","/api/v1/hits"): ("Submits scan verdicts (docs/output.md), one object or an array of up to 1,000 (analyst or admin; write or submit-hits scope). Besides the verdict members, a hit may carry `source` (`url`, `platform`, `file`, `line`, …) or those members at top level, and the original text as `text` or `fields` (`{\"title\": …, \"text\": …}`). Unknown members are refused. The hit id is a hash of the content (the text when sent, else the substances, signals and evidence): identical content is merged (count, last seen, sources). One bad hit refuses the whole request; a valid request is stored in one transaction (1,000 hits in about 0.2 s).", ""),
  ("GET","/api/v1/hits/{id}"): ("One hit of the organisation's queue.", ""),
  ("POST","/api/v1/hits/{id}/confirm"): ("Confirms a new hit into an incident pre-filled from it: type from the categories, title from the substances and platform, substances, observables from the signals (phone, e-mail, wallet, URL, onion, contact handle), the evidence spans, the source (hit id, URL, platform, verdict) and a narrative quoting the evidence. The optional body holds corrections (any incident members). `201` with the incident; `409` if the hit was already decided.", ""),
@@ -170,19 +176,64 @@ for m, path, req, st, resp in ex:
         key = (m, pattern(path) + (" (refused: unknown field)" if st == 400 else " (after logout)"))
     seen.add(key)
     order.append((key, req, st, resp))
-doc_path = os.path.join(ROOT, 'docs', 'api.md')
-head = open(doc_path, encoding='utf-8').read()
-head = head[:head.index('## Endpoints')] + '## Endpoints\n'
-out = open(doc_path, 'w', encoding='utf-8')
-out.write(head)
+BEGIN = ("<!-- BEGIN recorded examples: written by tests/http/api_examples.py from a live "
+         "server; edit the script, not this section -->")
+END = "<!-- END recorded examples -->"
+parts = []
 for (m, p), req, st, resp in order:
     d = desc.get((m, p), ("", ""))[0]
     if p.endswith("(refused: unknown field)"):
         d = "A refused request: 400 naming the field, and nothing is stored."
     if p.endswith("(after logout)"):
         d = "The same session after logout: 401."
-    out.write(f"\n### `{m} {p}`\n\n{d}\n\n```http\n{req}\n```\n\n")
+    parts.append(f"\n### `{m} {p}`\n\n{d}\n\n```http\n{req}\n```\n\n")
     lang = "xml" if resp.startswith("<?xml") else ("json" if resp.startswith(("{", "[")) else "")
-    out.write(f"Response `{st}`" + (":\n\n```" + lang + "\n" + resp + "\n```\n" if resp else " (no body).\n"))
+    parts.append(f"Response `{st}`" + (":\n\n```" + lang + "\n" + resp + "\n```\n" if resp else " (no body).\n"))
+section = "".join(parts)
 missing = [k for k in desc if k not in seen and not k[1].endswith("#")]
 print("undocumented by example:", missing)
+
+doc_path = os.path.join(ROOT, 'docs', 'api.md')
+doc = open(doc_path, encoding='utf-8').read()
+if doc.count(BEGIN) != 1 or doc.count(END) != 1 or doc.index(BEGIN) > doc.index(END):
+    sys.exit(f"{doc_path}: the markers {BEGIN!r} and {END!r} must each be there once, in this "
+             "order; nothing written")
+i, j = doc.index(BEGIN) + len(BEGIN), doc.index(END)
+new_doc = doc[:i] + "\n" + section + "\n" + doc[j:]
+
+
+def skeleton(text):
+    """The recorded section without its response bodies: headings, descriptions, requests and
+    status lines."""
+    out, fence, in_resp = [], False, False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fence = not fence
+            in_resp = fence and line != "```http"
+            if in_resp or (not fence):
+                continue
+        if in_resp:
+            continue
+        # hit ids and hashes in request paths depend on which hit a run picked
+        out.append(re.sub(r"\b[0-9a-f]{32,64}\b", "HEX", line.rstrip()))
+    return "\n".join(x for x in out if x)
+
+
+if "--check" in sys.argv[1:]:
+    problems = []
+    if new_doc[:i] != doc[:i] or new_doc[-(len(doc) - j):] != doc[j:]:
+        problems.append("the text outside the markers would change")
+    if skeleton(doc[i:j]) != skeleton(section):
+        import difflib
+        problems.append("the recorded section is not current (run tests/http/api_examples.py):\n" +
+                        "\n".join(difflib.unified_diff(skeleton(doc[i:j]).splitlines(),
+                                                        skeleton(section).splitlines(),
+                                                        "docs/api.md", "a new run", lineterm="",
+                                                        n=1)))
+    if missing:
+        problems.append(f"described endpoints without an example: {missing}")
+    for p in problems:
+        print("FAIL:", p, file=sys.stderr)
+    sys.exit(1 if problems else 0)
+with open(doc_path, 'w', encoding='utf-8') as out:
+    out.write(new_doc)
