@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "kb_int.h"
+#include "text/text_int.h"
 
 /* A string -> value map over normalised terms (open addressing; keys are malloc'ed). */
 typedef struct smap {
@@ -115,8 +116,9 @@ static idt_status load_dict(smap *m, const char *dict, size_t len)
 }
 
 /*
- * The form under which the scanner tells terms apart: the normal form, plus the run length of
- * every collapsed letter ("mda" and "mmda" fold alike but are different terms).  Returns a
+ * The form under which the scanner tells terms apart: the normal form, plus, in short terms,
+ * the run length of every collapsed letter ("mda" and "mmda" fold alike but are different
+ * terms; "adderall" and "aderall" are one).  Returns a
  * malloc'ed key in *key (NULL when the term normalises to nothing).
  */
 static idt_status term_key(const idt_folder *f, idt_norm *n, const char *text, char **key,
@@ -131,7 +133,7 @@ static idt_status term_key(const idt_folder *f, idt_norm *n, const char *text, c
 	if (!len) return IDT_OK;
 	idt_buf b = {0};
 	st = idt__buf_append(&b, t, len);
-	for (size_t i = 0; !st && i < len; i++)
+	for (size_t i = 0; !st && len <= IDT__RUNS_STRICT_MAX && i < len; i++)
 		if (idt_norm_run(n, i) > 1)
 			st = idt__buf_printf(&b, "|%zu:%u", i, idt_norm_run(n, i));
 	if (st) {

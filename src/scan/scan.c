@@ -70,10 +70,12 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	return 0;
 }
 
-/* The text must repeat each letter at least as often as the term does ("weed" needs "ee"). */
+/* The text must repeat each letter at least as often as the term does ("weed" needs "ee";
+ * "MMDA" is not "MDA"), in terms of IDT__RUNS_STRICT_MAX folded bytes or fewer: in a longer
+ * name a doubled letter written once is a misspelling of it ("adderal"), not another word. */
 static int runs_ok(const scan_pattern *pt, const idt_norm *norm, size_t start)
 {
-	if (!pt->need_runs) return 1;
+	if (!pt->need_runs || pt->len > IDT__RUNS_STRICT_MAX) return 1;
 	for (size_t i = 0; i < pt->len; i++)
 		if (pt->runs[i] > 1 && idt_norm_run(norm, start + i) < pt->runs[i]) return 0;
 	return 1;

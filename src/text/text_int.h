@@ -72,6 +72,11 @@ extern int idt__norm_reference;
 size_t idt__folder_bytes(const idt_folder *f);
 double idt__folder_build_ms(const idt_folder *f);
 
+/* Terms of at most this many folded bytes must repeat each letter as often as written
+ * ("weed" is not "wed", "MMDA" is not "MDA"); in longer ones a doubled letter written once
+ * is a misspelling ("adderal").  The scanner and the lint's claimed-twice check both follow it. */
+#define IDT__RUNS_STRICT_MAX 5
+
 /* The letter a leet digit or symbol stands for ("3" -> 'e', "@" -> 'a'), or 0. */
 char idt__leet_letter(char c);
 

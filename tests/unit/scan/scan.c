@@ -33,6 +33,8 @@ static const char kb_text[] =
     "[alprazolam]\nname = Alprazolam\nclass = sedative\ncontrol = UN1971:IV\nbrands = Xanax\n"
     "[mda]\nname = MDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MDA\n"
     "[mmda]\nname = MMDA\nclass = entactogen\ncontrol = UN1971:I\nabbr = MMDA\n"
+    "[amphetamine]\nname = Amphetamine\nclass = stimulant\ncontrol = UN1971:II\n"
+    "brands = Adderall\n"
     "[bmk-glycidate]\nname = BMK glycidate\nclass = precursor\ncontrol = UN1988:T1\ncas = "
     "5413-05-8\n";
 
@@ -212,6 +214,9 @@ static void test_second_look(void **state)
 		nq++;
 	}
 	assert_int_equal(nq, 2);
+	/* a doubled letter written once in a long name is a misspelling; in a short one it is
+	 * another word ("weed" is not "wed", tested above) */
+	expect_one(f, "adderal 20mg", "amphetamine", 0, 7);
 	/* "CocaineNow": camel case, still found */
 	expect_one(f, "BuyCocaineNow", "cocaine", 3, 10);
 }
