@@ -161,6 +161,10 @@ static const char *const migrations[] = {
      * fill_hit_keys below */
     "CREATE TABLE hit_keys(org_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
     " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id));",
+    /* 7: a hit's keys by hit: the facets join hits to their keys, and without this index a
+     * plan made before the tables are first analysed (a nested loop from hits, probing the
+     * primary key by its org_id prefix only) took minutes at 20,000 hits */
+    "CREATE INDEX hit_keys_hit ON hit_keys(org_id, hit_id);",
 };
 
 /* Migration 6's second half: the keys of every stored hit, by the same function as new
@@ -182,7 +186,7 @@ static idt_status fill_hit_keys(PGconn *c)
 
 /* C steps run after the SQL of a migration, in its transaction (NULL: none), by version. */
 static idt_status (*const migration_steps[])(PGconn *c) = {
-    NULL, NULL, NULL, NULL, NULL, fill_hit_keys,
+    NULL, NULL, NULL, NULL, NULL, fill_hit_keys, NULL,
 };
 _Static_assert(IDT_ARRAY_LEN(migration_steps) == IDT_ARRAY_LEN(migrations),
                "one step (or NULL) per migration");

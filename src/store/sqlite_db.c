@@ -380,6 +380,8 @@ static const char *const migrations[] = {
      * fill_hit_keys below */
     "CREATE TABLE hit_keys(org_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
     " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id)) WITHOUT ROWID;",
+    /* 7: a hit's keys by hit (the facets join hits to their keys) */
+    "CREATE INDEX hit_keys_hit ON hit_keys(org_id, hit_id);",
 };
 
 /* Migration 6's second half: the keys of every stored hit, by the same function as new
@@ -404,7 +406,7 @@ static idt_status fill_hit_keys(sqlite3 *db)
 
 /* C steps run after the SQL of a migration, in its transaction (NULL: none), by version. */
 static idt_status (*const migration_steps[])(sqlite3 *db) = {
-    NULL, NULL, NULL, NULL, NULL, fill_hit_keys,
+    NULL, NULL, NULL, NULL, NULL, fill_hit_keys, NULL,
 };
 
 /* Applies the missing migrations.  The version is read inside the write transaction, so that

@@ -239,11 +239,13 @@ try:
     # ---- migration 6 run again: the keys rebuilt from the stored hits
     srv.stop()
     if srv.pg_name:
-        pg_sql("DROP TABLE hit_keys; DELETE FROM schema_version WHERE version = 6", srv.pg_name)
+        # back to version 5 (the table's index, migration 7, goes with it)
+        pg_sql("DROP TABLE hit_keys; DELETE FROM schema_version WHERE version >= 6",
+               srv.pg_name)
     else:
         db = sqlite3.connect(srv.db)
         db.execute("DROP TABLE hit_keys")
-        db.execute("DELETE FROM schema_version WHERE version = 6")
+        db.execute("DELETE FROM schema_version WHERE version >= 6")
         db.commit()
         db.close()
     srv.start()
