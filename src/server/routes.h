@@ -14,6 +14,9 @@ typedef int (*idt_handler)(idt_req *r, char **params);
 int idt__parse_id(const char *s, int64_t *out);
 /* Integer query argument in [lo, hi], default def; -1 (and a 400) if malformed. */
 int idt__arg_int(idt_req *r, const char *name, int64_t lo, int64_t hi, int64_t def, int64_t *out);
+/* Strict RFC 3339 UTC with seconds, "2026-11-29T09:00:00Z", to unix seconds; -1 if it is not
+ * one or names no real time ("2026-02-30", "25:00"). (routes_takedowns.c) */
+int64_t idt__utc_parse(const char *s);
 
 /* routes_incidents.c */
 int idt__h_incident_search(idt_req *r, char **p);

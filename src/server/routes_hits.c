@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "routes.h"
 #include "store/hit.h"
 
@@ -124,29 +123,11 @@ static int time_arg(idt_req *r, const char *name, int64_t *out)
 	const char *v = idt__arg(r, name);
 	*out = 0;
 	if (!v) return 0;
-	struct tm tm = {0};
-	int n = 0, len = (int)strlen(v);
-	if (len == 10 &&
-	    sscanf(v, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) == 3 && n == 10) {
-		/* tm_hour etc. stay 0 */
-	} else if (!(len == 20 &&
-	             sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) == 6 &&
-	             n == 20))
-		n = -1;
-	for (int i = 0; n > 0 && i < len; i++)
-		if (i != 4 && i != 7 && i != 10 && i != 13 && i != 16 && i != 19 &&
-		    (v[i] < '0' || v[i] > '9'))
-			n = -1;
-	struct tm want = tm;
-	tm.tm_year -= 1900, tm.tm_mon -= 1;
-	time_t t = n > 0 ? timegm(&tm) : -1;
-	struct tm back;
-	if (t > 0 && gmtime_r(&t, &back) && back.tm_year + 1900 == want.tm_year &&
-	    back.tm_mon + 1 == want.tm_mon && back.tm_mday == want.tm_mday &&
-	    back.tm_hour == want.tm_hour && back.tm_min == want.tm_min &&
-	    back.tm_sec == want.tm_sec) {
-		*out = (int64_t)t;
+	char full[24];
+	if (strlen(v) == 10) snprintf(full, sizeof full, "%sT00:00:00Z", v);
+	int64_t t = idt__utc_parse(strlen(v) == 10 ? full : v);
+	if (t >= 0) {
+		*out = t;
 		return 0;
 	}
 	idt__reply_err(r, 400, "invalid_parameter",
@@ -179,6 +160,8 @@ int idt__h_hits_list(idt_req *r, char **p)
 	    key_arg(r, "class", &f.cls) || key_arg(r, "source", &f.source) ||
 	    time_arg(r, "created_after", &f.after) || time_arg(r, "created_before", &f.before))
 		return 0;
+	/* 0 is "no bound" in idt_hit_filter; before the epoch's first second nothing was seen */
+	if (idt__arg(r, "created_before") && f.before == 0) f.before = 1;
 	if (f.cls && idt_class_parse(f.cls, strlen(f.cls)) == IDT_CLASS_COUNT)
 		return idt__reply_err(r, 400, "invalid_parameter",
 		                      "'class' must be a substance class, not '%.64s'", f.cls);

@@ -23,8 +23,7 @@ static idt_store *ST(idt_req *r)
 
 /* ---------------------------------------------------------------- validation */
 
-/* Strict RFC 3339 UTC with seconds, "2026-11-29T09:00:00Z", to unix seconds; -1 if not. */
-static int64_t parse_utc(const char *s)
+int64_t idt__utc_parse(const char *s)
 {
 	struct tm tm = {0};
 	int n = 0;
@@ -81,7 +80,7 @@ static int opt_time(idt_req *r, json_t *b, const char *k, int64_t *t)
 {
 	json_t *v = json_object_get(b, k);
 	if (!v) return 0;
-	*t = json_is_string(v) ? parse_utc(json_string_value(v)) : -1;
+	*t = json_is_string(v) ? idt__utc_parse(json_string_value(v)) : -1;
 	if (*t < 0) {
 		idt__reply_err(r, 400, "invalid_field",
 		               "'%s' must be a UTC time like 2026-11-29T09:00:00Z", k);

@@ -79,6 +79,7 @@ try:
                 "classes": {s["class"] for s in h["substances"]}, "sources": sources,
                 "batch": when_tag, "status": "new"}
 
+    started = int(time.time())
     submit(first, "first")
     time.sleep(1.2)
     boundary = int(time.time())
@@ -173,6 +174,9 @@ try:
     eq(got(source="shop.example")[0], [2], "the host without user info")
     eq(got(min_score="0.7", status="new")[0], [1, 5, 6], "new, score at least 0.7")
     eq(got(created_after=iso(boundary))[0], [5, 6], "first seen after the boundary")
+    today = time.strftime("%Y-%m-%d", time.gmtime(started))
+    eq(got(created_after=today)[0], [1, 2, 3, 4, 5, 6], "a date is its midnight (UTC)")
+    eq(got(created_before="1970-01-01")[0], [], "before the epoch: none")
     check_cases("filters")
     # b: its two hits, and only them, whatever the filter
     eq(got(b)[1]["total"], 2, "b's queue")
