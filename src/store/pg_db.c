@@ -159,8 +159,8 @@ static const char *const migrations[] = {
     " UNION ALL " PG_MONTH_CLASS_KEYS " UNION ALL " PG_ROUTE_KEYS ") k GROUP BY 1, 2, 3, 4, 5, 6;",
     /* 6: the triage queue's filter keys (hit.h), filled from the hits already there by
      * fill_hit_keys below */
-    "CREATE TABLE hit_keys(org_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
-    " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id));",
+    ("CREATE TABLE hit_keys(org_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+     " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id));"),
     /* 7: a hit's keys by hit: the facets join hits to their keys, and without this index a
      * plan made before the tables are first analysed (a nested loop from hits, probing the
      * primary key by its org_id prefix only) took minutes at 20,000 hits */

@@ -378,8 +378,8 @@ static const char *const migrations[] = {
     " GROUP BY 1, 2, 3, 4, 6;",
     /* 6: the triage queue's filter keys (hit.h), filled from the hits already there by
      * fill_hit_keys below */
-    "CREATE TABLE hit_keys(org_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
-    " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id)) WITHOUT ROWID;",
+    ("CREATE TABLE hit_keys(org_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+     " hit_id TEXT NOT NULL, PRIMARY KEY (org_id, kind, value, hit_id)) WITHOUT ROWID;"),
     /* 7: a hit's keys by hit (the facets join hits to their keys) */
     "CREATE INDEX hit_keys_hit ON hit_keys(org_id, hit_id);",
 };
