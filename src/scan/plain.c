@@ -74,7 +74,7 @@ static const struct {
     {0x0501, 'd'},
 };
 
-static char lookalike_of(uint32_t cp)
+char idt__lookalike(uint32_t cp)
 {
 	size_t lo = 0, hi = IDT_ARRAY_LEN(lookalike);
 	while (lo < hi) {
@@ -125,7 +125,7 @@ static int plain_char(const unsigned char *t, size_t len, size_t a, size_t b, ui
 		*out = 0;
 		return 1;
 	}
-	char l = lookalike_of(cp);
+	char l = idt__lookalike(cp);
 	if (l && idt__word_has_ascii_letter(t, len, a, b)) {
 		*out = l;
 		return 1;

@@ -557,27 +557,25 @@ static int alt_begin(idt_scratch *s, const char *ft, size_t flen, int *changed)
  * Greek capitals that look like Latin capitals while their small letters look like other
  * Latin letters: the fold follows the small letter ("μ" -> u, as in "ug"), so a disguised
  * "ΜDΜΑ" folds to "udua".  In a word that has ASCII letters they are a disguise: the copy of
- * the second look reads them as the capital they imitate.
+ * the second look reads them as the capital they imitate (the look-alikes of plain.c), where
+ * that differs from the fold.
  */
 static void greek_capital(idt_scratch *s, const unsigned char *u, size_t olen, const char *ft,
                           size_t flen, size_t o, int *alt)
 {
-	static const struct {
-		unsigned char second; /* after 0xCE */
-		char fold, latin;
-	} g[] = {{0x97, 'n', 'h'}, {0x9C, 'u', 'm'}, {0x9D, 'v', 'n'}, {0xA5, 'u', 'y'}};
-	if (o + 1 >= olen) return;
-	for (size_t k = 0; k < IDT_ARRAY_LEN(g); k++) {
-		if (u[o + 1] != g[k].second) continue;
-		if (!idt__word_has_ascii_letter(u, olen, o, o + 2)) return;
-		size_t p = folded_at(s->norm, flen, o), os, oe;
-		if (p >= flen || ft[p] != g[k].fold) return;
-		idt_norm_span(s->norm, p, p + 1, &os, &oe);
-		if (os != o || !alt_begin(s, ft, flen, alt)) return;
-		s->alt[p] = g[k].latin;
-		add_window(s, p, p + 1);
+	uint32_t cp;
+	if (idt__utf8_decode(u + o, olen - o, &cp) != 2) return;
+	char latin = idt__lookalike(cp);
+	if (latin < 'A' || latin > 'Z') return;
+	latin = (char)(latin - 'A' + 'a');
+	size_t p = folded_at(s->norm, flen, o), os, oe;
+	if (p >= flen || ft[p] == latin || !is_ascii_letter((unsigned char)ft[p])) return;
+	idt_norm_span(s->norm, p, p + 1, &os, &oe);
+	if (os != o || oe != o + 2 || !idt__word_has_ascii_letter(u, olen, o, o + 2) ||
+	    !alt_begin(s, ft, flen, alt))
 		return;
-	}
+	s->alt[p] = latin;
+	add_window(s, p, p + 1);
 }
 
 /* Leet folding of the token around folded digit d (see second_look); returns its end. */

@@ -138,6 +138,8 @@ int idt__script_of(uint32_t cp);
 int idt__plain_copy(idt_scratch *s, const char *text, size_t len, size_t *outlen);
 /* The original span of the copy's bytes [a, b). */
 void idt__plain_span(const idt_scratch *s, size_t a, size_t b, size_t *oa, size_t *ob);
+/* The ASCII letter a Cyrillic or Greek letter imitates, in its case ("Μ" -> 'M'), or 0. */
+char idt__lookalike(uint32_t cp);
 /* Whether the word of t around [a, b) has an ASCII letter (64 bytes each way at most). */
 int idt__word_has_ascii_letter(const unsigned char *t, size_t len, size_t a, size_t b);
 

@@ -194,17 +194,6 @@ static int rx_only(const idt_substance *s)
 	return 1;
 }
 
-/* A quantity that is a dose: "5 mg", "100 mcg", "10 ml", "5000 iu" (not a count of units,
- * "30 pills", nor "100 x 2 mg"). */
-static int is_dose(const char *v)
-{
-	const char *sp = strrchr(v, ' ');
-	if (!sp || strstr(v, " x ")) return 0;
-	sp++;
-	return !strcmp(sp, "mg") || !strcmp(sp, "mcg") || !strcmp(sp, "ml") ||
-	       !strcmp(sp, "mg/ml") || !strcmp(sp, "iu");
-}
-
 /* The unit of a quantity value: the trade name in parentheses ("4 oz (QP)" -> "QP") or the
  * last word ("280 mcg" -> "mcg"); its length to *n. */
 static const char *quantity_unit(const char *v, size_t *n)
@@ -219,6 +208,19 @@ static const char *quantity_unit(const char *v, size_t *n)
 	const char *u = sp ? sp + 1 : v;
 	*n = strlen(u);
 	return u;
+}
+
+/* A quantity that is a dose: "5 mg", "100 mcg", "10 ml", "5000 iu" (not a count of units,
+ * "30 pills", nor "100 x 2 mg"). */
+static int is_dose(const char *v)
+{
+	static const char *const dose[] = {"mg", "mcg", "ml", "mg/ml", "iu"};
+	size_t n;
+	const char *u = quantity_unit(v, &n);
+	if (u == v || strstr(v, " x ")) return 0;
+	for (size_t k = 0; k < IDT_ARRAY_LEN(dose); k++)
+		if (strlen(dose[k]) == n && memcmp(dose[k], u, n) == 0) return 1;
+	return 0;
 }
 
 /* Whether the record has a quantity in one of the substance's trade units (kb `units`): one
